@@ -40,7 +40,7 @@ export interface ImportIssue {
 
 export interface ImportFileProgress {
   file: string;
-  kind: 'fhir' | 'unknown';
+  kind: 'fhir' | 'dicom' | 'vcf' | 'unknown';
   state: ImportFileState;
   bytesRead: number;
   bytesTotal: number;

@@ -1,0 +1,206 @@
+// `dataspace <command>`: the engine on the command line, for IT automation and scripts.
+// Every command takes --data-dir and --json; --json prints exactly one JSON object on stdout.
+import { parseArgs } from 'node:util';
+import type { ImportJobState } from '../api/contract.ts';
+import { createEngine, type Engine } from '../engine.ts';
+import { defaultDataDir } from '../store/data-folder.ts';
+import { EngineSetupError, InvalidInputError, toApiError } from '../util/errors.ts';
+import { headlessKeyProtector } from './passphrase.ts';
+
+const USAGE = `Usage: dataspace <command> [options]
+
+Commands:
+  init [--institution-id ID] [--name NAME]   create the data folder, key and institution profile
+  import PATH...                             import FHIR files or folders (recursive, .gz ok)
+  status                                     institution, data folder, record counts, policy
+  patients [--limit N] [--offset N]          list de-identified patients
+  audit verify                               re-walk the audit hash chain
+  audit list [--limit N]                     recent audit entries
+
+Options (every command):
+  --data-dir DIR   the data folder (default: the desktop app's, or $DATASPACE_DATA_DIR)
+  --json           print one JSON object instead of text
+  -h, --help       this help
+
+The pseudonymisation key is unlocked with $DATASPACE_PASSPHRASE, or a prompt on a terminal.`;
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const processIo: CliIo = {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+};
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      'data-dir': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+      'institution-id': { type: 'string' },
+      name: { type: 'string' },
+      limit: { type: 'string' },
+      offset: { type: 'string' },
+    },
+  });
+}
+
+function intOption(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidInputError(`--${name} must be a whole number.`, 'invalid-option');
+  return n;
+}
+
+function formatImport(job: ImportJobState): string {
+  const t = job.totals;
+  const lines = [
+    `Import ${job.state}: ${t.accepted} accepted (${t.inserted} new or changed, ${t.unchanged} unchanged), ${t.rejected} rejected, ${t.skipped} skipped, ${t.recordsPerSecond} records/s`,
+    `Policy: ${job.policy.name} ${job.policy.version}`,
+  ];
+  const skipped = Object.entries(job.skippedByType);
+  if (skipped.length > 0) lines.push(`Skipped types: ${skipped.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  for (const issue of job.issues) {
+    lines.push(`  ${issue.severity}: ${issue.file} ${issue.position}${issue.path ? ` ${issue.path}` : ''}: ${issue.reason}`);
+  }
+  return lines.join('\n');
+}
+
+async function runImportCommand(engine: Engine, paths: string[], json: boolean, io: CliIo): Promise<number> {
+  if (paths.length === 0) throw new InvalidInputError('import needs at least one file or folder.', 'no-input');
+  const { jobId } = await engine.startImport({ paths });
+  const interactive = !json && process.stderr.isTTY;
+  const off = engine.onEvent((event) => {
+    if (interactive && event.type === 'import.progress' && event.job.jobId === jobId) {
+      const t = event.job.totals;
+      const pct = t.bytesTotal > 0 ? Math.floor((100 * t.bytesRead) / t.bytesTotal) : 0;
+      process.stderr.write(`\r${pct}%  ${t.accepted} accepted  ${t.rejected} rejected  ${t.recordsPerSecond}/s   `);
+    }
+  });
+  const onSignal = () => void engine.cancelImport({ jobId });
+  process.once('SIGINT', onSignal);
+  try {
+    const job = await engine.waitForImport(jobId);
+    if (interactive) process.stderr.write('\n');
+    if (json) io.out(JSON.stringify({ import: job }));
+    else io.out(formatImport(job));
+    if (job.state === 'failed') {
+      if (!json) io.err(`Import failed: ${job.error?.message ?? 'unknown error'}`);
+      return 1;
+    }
+    return job.state === 'cancelled' ? 130 : 0;
+  } finally {
+    off();
+    process.removeListener('SIGINT', onSignal);
+  }
+}
+
+/** Runs one CLI invocation; returns the exit code. */
+export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    io.err(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    (command || values.help ? io.out : io.err)(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  const json = values.json ?? false;
+  const known = ['init', 'import', 'status', 'patients', 'audit'];
+  if (!known.includes(command)) {
+    io.err(`Unknown command "${command}".\n\n${USAGE}`);
+    return 2;
+  }
+  let engine: Engine | undefined;
+  try {
+    engine = await createEngine({
+      dataDir: values['data-dir'] ?? defaultDataDir(),
+      keyProtector: await headlessKeyProtector(),
+      institution: { id: values['institution-id'], displayName: values.name },
+      actor: 'cli',
+    });
+    switch (command) {
+      case 'init': {
+        const status = await engine.getStatus();
+        io.out(json ? JSON.stringify({ status }) : `Data folder ready: ${status.dataDir}\nInstitution: ${status.institution.displayName} (${status.institution.id})`);
+        return 0;
+      }
+      case 'import':
+        return await runImportCommand(engine, rest, json, io);
+      case 'status': {
+        const status = await engine.getStatus();
+        if (json) io.out(JSON.stringify({ status }));
+        else {
+          const c = status.counts;
+          io.out(
+            [
+              `Institution: ${status.institution.displayName} (${status.institution.id})`,
+              `Data folder: ${status.dataDir}`,
+              `Policy: ${status.policy.name} ${status.policy.version}`,
+              `Patients ${c.patients}, encounters ${c.encounters}, conditions ${c.conditions}, observations ${c.observations}, medications ${c.medications}, procedures ${c.procedures}, other ${c.otherResources}, import batches ${c.importBatches}`,
+            ].join('\n'),
+          );
+        }
+        return 0;
+      }
+      case 'patients': {
+        const page = await engine.listPatients({
+          offset: intOption(values.offset, 0, 'offset'),
+          limit: Math.min(1000, Math.max(1, intOption(values.limit, 1000, 'limit'))),
+        });
+        if (json) io.out(JSON.stringify({ total: page.total, offset: page.offset, patients: page.patients }));
+        else {
+          io.out(`${page.total} patients`);
+          for (const p of page.patients) {
+            io.out(`${p.pseudonym}  ${p.sex ?? '-'}  ${p.ageGroup ?? '-'}  enc ${p.encounters}  cond ${p.conditions}  obs ${p.observations}  med ${p.medications}`);
+          }
+        }
+        return 0;
+      }
+      case 'audit': {
+        const sub = rest[0];
+        if (sub === 'verify') {
+          const result = await engine.verifyAudit();
+          if (json) io.out(JSON.stringify({ verify: result, problems: result.problems }));
+          else {
+            io.out(result.ok ? `Audit chain OK (${result.checked} entries).` : `Audit chain BROKEN (${result.checked} entries checked):`);
+            for (const p of result.problems) io.out(`  row ${p.seq ?? '-'} ${p.kind}: ${p.message}`);
+          }
+          return result.ok ? 0 : 1;
+        }
+        if (sub === 'list') {
+          const page = await engine.listAudit({ offset: 0, limit: Math.min(1000, Math.max(1, intOption(values.limit, 50, 'limit'))) });
+          if (json) io.out(JSON.stringify({ total: page.total, entries: page.entries }));
+          else for (const e of page.entries) io.out(`${e.seq}  ${e.at}  ${e.actor}  ${e.action}  ${JSON.stringify(e.details)}`);
+          return 0;
+        }
+        io.err('Usage: dataspace audit verify | dataspace audit list');
+        return 2;
+      }
+    }
+    return 2;
+  } catch (error) {
+    const apiError = toApiError(error);
+    if (json) io.out(JSON.stringify({ error: apiError }));
+    io.err(`dataspace ${command}: ${apiError.message}`);
+    if (!(error instanceof InvalidInputError || error instanceof EngineSetupError) && error instanceof Error) io.err(error.stack ?? '');
+    return 1;
+  } finally {
+    await engine?.close();
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'));
+if (invokedDirectly) {
+  runCli(process.argv.slice(2)).then((code) => process.exit(code));
+}

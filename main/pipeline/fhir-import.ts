@@ -1,0 +1,162 @@
+// Imports FHIR files into the store: read (streaming) → validate (R4 schema) → de-identify
+// (Safe Harbor) → write, one transaction per batch of items. Composes ingest, deid and store,
+// which know nothing of each other.
+import { createHash } from 'node:crypto';
+import type { ImportIssue } from '../api/contract.ts';
+import type { FhirDeidentifier } from '../deid/safe-harbor-policy.ts';
+import { dateShiftDays, type PseudonymKey } from '../deid/pseudonym-key.ts';
+import { readFhirFile, type FhirItem } from '../ingest/fhir/fhir-reader.ts';
+import type { FhirValidator } from '../ingest/fhir/fhir-validator.ts';
+import type { ImportWriter } from '../store/import-writer.ts';
+import type { FileTally } from './import-progress.ts';
+
+/** A resource whose patient was not known yet when it was read; retried at the end of the job. */
+interface DeferredResource {
+  resource: Record<string, unknown>;
+  fullUrl?: string;
+  position: string;
+  tally: FileTally;
+  resolveReference: (ref: string) => string | undefined;
+}
+
+/** At most this many resources wait for their Patient; past that they are rejected as orphans. */
+const MAX_DEFERRED = 200_000;
+
+export interface FhirImportServices {
+  writer: ImportWriter;
+  deid: FhirDeidentifier;
+  validator: FhirValidator;
+  key: PseudonymKey;
+  storedTypes: ReadonlySet<string>;
+  report(issue: ImportIssue): void;
+  signal: AbortSignal;
+}
+
+export class FhirImporter {
+  private readonly aliases = new Map<string, string>();
+  private readonly shifts = new Map<string, number>();
+  private readonly deferred: DeferredResource[] = [];
+
+  constructor(private readonly s: FhirImportServices) {}
+
+  /** Streams one file into the store; returns the SHA-256 of its bytes. */
+  async importFile(path: string, tally: FileTally): Promise<void> {
+    // Bundle-local urn:uuid references resolve to Type/id where the bundle names both.
+    const fullUrls = new Map<string, string>();
+    const resolveReference = (ref: string) => fullUrls.get(ref);
+    for await (const items of readFhirFile(path, { signal: this.s.signal, onBytes: (n) => (tally.bytesRead = n) })) {
+      this.s.writer.transaction(() => {
+        for (const item of items) this.importItem(item, tally, fullUrls, resolveReference);
+      });
+    }
+  }
+
+  private importItem(
+    item: FhirItem,
+    tally: FileTally,
+    fullUrls: Map<string, string>,
+    resolveReference: (ref: string) => string | undefined,
+  ): void {
+    if (!item.ok) {
+      this.reject(tally, item.position, item.reason, item.path);
+      return;
+    }
+    const resource = item.resource;
+    const type = resource.resourceType as string;
+    if (item.fullUrl && typeof resource.id === 'string') fullUrls.set(item.fullUrl, `${type}/${resource.id}`);
+    if (!this.s.storedTypes.has(type)) {
+      tally.skipped++;
+      tally.skippedByType[type] = (tally.skippedByType[type] ?? 0) + 1;
+      return;
+    }
+    const invalid = this.s.validator.validate(resource);
+    if (invalid) {
+      this.reject(tally, item.position, invalid.reason, invalid.path);
+      return;
+    }
+    if (type === 'Patient') {
+      this.importPatient(resource, item.fullUrl, tally);
+      return;
+    }
+    const deferred: DeferredResource = { resource, fullUrl: item.fullUrl, position: item.position, tally, resolveReference };
+    if (!this.importLinked(deferred)) {
+      if (this.deferred.length < MAX_DEFERRED) this.deferred.push(deferred);
+      else this.reject(tally, item.position, 'its Patient was not found, and too many resources are waiting for theirs; import the Patient resources first');
+    }
+  }
+
+  private importPatient(resource: Record<string, unknown>, fullUrl: string | undefined, tally: FileTally): void {
+    const { pseudonym, refKeys } = this.s.deid.identifyPatient(resource, fullUrl);
+    const patient = this.s.deid.deidentifyPatient(resource, { pseudonym, shiftDays: this.shiftFor(pseudonym) }, fullUrl);
+    this.s.writer.upsertPatient(patient);
+    for (const refKey of refKeys) {
+      this.aliases.set(refKey, pseudonym);
+      this.s.writer.addAlias(refKey, pseudonym);
+    }
+    tally.accepted++;
+    tally.inserted++;
+  }
+
+  /** De-identifies and stores a non-Patient resource; false when its patient is not known yet. */
+  private importLinked(d: DeferredResource): boolean {
+    const refKey = this.s.deid.patientRefKeyOf(d.resource, d.resolveReference);
+    if (refKey === null) {
+      this.reject(d.tally, d.position, 'it names no patient (subject/patient reference missing)');
+      return true;
+    }
+    let pseudonym = this.aliases.get(refKey);
+    if (pseudonym === undefined) {
+      pseudonym = this.s.writer.findPseudonym(refKey);
+      if (pseudonym === undefined) return false;
+      this.aliases.set(refKey, pseudonym);
+    }
+    const out = this.s.deid.deidentify(d.resource, { pseudonym, shiftDays: this.shiftFor(pseudonym) }, {
+      fullUrl: d.fullUrl,
+      resolveReference: d.resolveReference,
+    });
+    const body = JSON.stringify(out.body);
+    const changed = this.s.writer.upsertResource({
+      key: out.key,
+      type: out.type,
+      pseudonym,
+      startDay: out.startDay,
+      endDay: out.endDay,
+      codes: out.codes,
+      contentHash: createHash('sha256').update(body).digest('base64url'),
+      body,
+    });
+    d.tally.accepted++;
+    if (changed) d.tally.inserted++;
+    else d.tally.unchanged++;
+    return true;
+  }
+
+  /** Retries resources read before their Patient; the rest are reported as orphans. */
+  finishDeferred(): void {
+    if (this.deferred.length === 0) return;
+    const pending = this.deferred.splice(0);
+    for (let i = 0; i < pending.length; i += 1000) {
+      this.s.writer.transaction(() => {
+        for (const d of pending.slice(i, i + 1000)) {
+          if (!this.importLinked(d)) {
+            this.reject(d.tally, d.position, 'its Patient is not in this import or the store; import the Patient resource too');
+          }
+        }
+      });
+    }
+  }
+
+  private shiftFor(pseudonym: string): number {
+    let shift = this.shifts.get(pseudonym);
+    if (shift === undefined) {
+      shift = dateShiftDays(this.s.key, pseudonym);
+      this.shifts.set(pseudonym, shift);
+    }
+    return shift;
+  }
+
+  private reject(tally: FileTally, position: string, reason: string, path?: string): void {
+    tally.rejected++;
+    this.s.report({ file: tally.file, position, reason, severity: 'rejected', ...(path ? { path } : {}) });
+  }
+}

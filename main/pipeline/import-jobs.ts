@@ -1,0 +1,158 @@
+// Import jobs as seen from the engine's thread: start a worker per job, keep its latest state,
+// forward progress as events, cancel on request, and audit start and end.
+import { randomUUID } from 'node:crypto';
+import type { Worker } from 'node:worker_threads';
+import type { ApiError, ImportJobState } from '../api/contract.ts';
+import { SAFE_HARBOR_POLICY } from '../deid/safe-harbor-policy.ts';
+import type { WritableDB } from '../store/database.ts';
+import { createImportBatch } from '../store/import-writer.ts';
+import { sql } from '../store/sql.ts';
+import { startWorker } from '../util/worker-entry.ts';
+import type { ImportRunRequest } from './import-run.ts';
+
+export type ImportWorkerCommand = { type: 'cancel' };
+export type ImportWorkerMessage =
+  | { type: 'progress'; seq: number; job: ImportJobState }
+  | { type: 'finished'; seq: number; job: ImportJobState }
+  | { type: 'failed'; seq: number; error: ApiError; stack?: string };
+
+interface Job {
+  state: ImportJobState;
+  worker: Worker | null;
+  done: Promise<ImportJobState>;
+  lastSeq: number;
+}
+
+export interface ImportJobsDeps {
+  databaseFile: string;
+  dataDir: string;
+  secret: Buffer;
+  writer: WritableDB;
+  audit(action: string, details: Record<string, unknown>): void;
+  emit(type: 'import.progress' | 'import.finished', job: ImportJobState): void;
+}
+
+/** Keeps finished jobs this long so the UI can fetch their report. */
+const MAX_KEPT_JOBS = 50;
+
+export class ImportJobs {
+  private readonly jobs = new Map<string, Job>();
+
+  constructor(private readonly deps: ImportJobsDeps) {}
+
+  start(paths: string[]): string {
+    const jobId = randomUUID();
+    const policy = { name: SAFE_HARBOR_POLICY.name, version: SAFE_HARBOR_POLICY.version };
+    const batchId = createImportBatch(this.deps.writer, policy);
+    const startedAt = new Date().toISOString();
+    // Paths are not audited: export file names often carry patient names.
+    this.deps.audit('import.started', { batch: batchId, inputs: paths.length, policy: `${policy.name} ${policy.version}` });
+    const request: ImportRunRequest = {
+      databaseFile: this.deps.databaseFile,
+      secret: new Uint8Array(this.deps.secret),
+      batchId,
+      jobId,
+      startedAt,
+      paths,
+      asOf: startedAt,
+    };
+    const initial: ImportJobState = {
+      jobId,
+      batchId,
+      state: 'running',
+      startedAt,
+      finishedAt: null,
+      policy,
+      files: [],
+      totals: { accepted: 0, inserted: 0, unchanged: 0, rejected: 0, skipped: 0, bytesRead: 0, bytesTotal: 0, recordsPerSecond: 0 },
+      skippedByType: {},
+      issues: [],
+    };
+    const worker = startWorker('import-worker', import.meta.url, { workerData: request });
+    const job: Job = { state: initial, worker, lastSeq: 0, done: Promise.resolve(initial) };
+    job.done = new Promise<ImportJobState>((resolve) => {
+      let settled = false;
+      const finish = (state: ImportJobState) => {
+        if (settled) return;
+        settled = true;
+        job.state = state;
+        job.worker = null;
+        this.afterFinish(state);
+        resolve(state);
+      };
+      worker.on('message', (message: ImportWorkerMessage) => {
+        if (message.seq <= job.lastSeq) return;
+        job.lastSeq = message.seq;
+        if (message.type === 'progress') {
+          job.state = message.job;
+          this.deps.emit('import.progress', message.job);
+        } else if (message.type === 'finished') {
+          finish(message.job);
+        } else {
+          if (message.stack) console.error('[import] job failed:', message.stack);
+          finish(this.failedState(job.state, message.error));
+        }
+      });
+      worker.on('error', (error) => {
+        console.error('[import] worker error:', error);
+        finish(this.failedState(job.state, { name: 'InternalError', code: 'worker-crashed', message: error.message }));
+      });
+      worker.on('exit', (code) => {
+        finish(this.failedState(job.state, { name: 'InternalError', code: 'worker-exited', message: `The import worker stopped unexpectedly (exit code ${code}).` }));
+      });
+    });
+    this.jobs.set(jobId, job);
+    this.prune();
+    return jobId;
+  }
+
+  private failedState(last: ImportJobState, error: ApiError): ImportJobState {
+    this.deps.writer.run(sql`UPDATE import_batch SET status = 'failed', finished_at = ${new Date().toISOString()} WHERE id = ${last.batchId} AND status = 'running'`);
+    return { ...last, state: 'failed', finishedAt: new Date().toISOString(), error };
+  }
+
+  private afterFinish(state: ImportJobState): void {
+    this.deps.audit('import.finished', {
+      batch: state.batchId,
+      state: state.state,
+      files: state.files.length,
+      accepted: state.totals.accepted,
+      inserted: state.totals.inserted,
+      unchanged: state.totals.unchanged,
+      rejected: state.totals.rejected,
+      skipped: state.totals.skipped,
+      policy: `${state.policy.name} ${state.policy.version}`,
+    });
+    this.deps.emit('import.finished', state);
+  }
+
+  private prune(): void {
+    for (const [id, job] of this.jobs) {
+      if (this.jobs.size <= MAX_KEPT_JOBS) break;
+      if (!job.worker) this.jobs.delete(id);
+    }
+  }
+
+  get(jobId: string): ImportJobState | null {
+    return this.jobs.get(jobId)?.state ?? null;
+  }
+
+  cancel(jobId: string): boolean {
+    const job = this.jobs.get(jobId);
+    if (!job?.worker) return false;
+    job.worker.postMessage({ type: 'cancel' } satisfies ImportWorkerCommand);
+    return true;
+  }
+
+  wait(jobId: string): Promise<ImportJobState> {
+    const job = this.jobs.get(jobId);
+    if (!job) return Promise.reject(new Error(`Unknown import job ${jobId}`));
+    return job.done;
+  }
+
+  async cancelAll(): Promise<void> {
+    const running = [...this.jobs.values()].filter((j) => j.worker);
+    for (const job of running) job.worker?.postMessage({ type: 'cancel' } satisfies ImportWorkerCommand);
+    await Promise.all(running.map((j) => j.done));
+  }
+}

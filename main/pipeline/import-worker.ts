@@ -1,0 +1,25 @@
+// Worker-thread entry for an import: runs `runImport` off the thread that answers the UI and
+// reports typed, sequenced messages back (Signal ts/sql/mainWorker.node.ts pattern).
+import { parentPort, workerData } from 'node:worker_threads';
+import { toApiError } from '../util/errors.ts';
+import { runImport, type ImportRunRequest } from './import-run.ts';
+import type { ImportWorkerMessage, ImportWorkerCommand } from './import-jobs.ts';
+
+const port = parentPort;
+if (!port) throw new Error('import-worker must run in a worker thread');
+
+const controller = new AbortController();
+let seq = 0;
+const send = (message: Omit<ImportWorkerMessage, 'seq'>) => port.postMessage({ ...message, seq: ++seq });
+
+port.on('message', (command: ImportWorkerCommand) => {
+  if (command.type === 'cancel') controller.abort();
+});
+
+runImport(workerData as ImportRunRequest, {
+  signal: controller.signal,
+  onProgress: (job) => send({ type: 'progress', job }),
+})
+  .then((job) => send({ type: 'finished', job }))
+  .catch((error: unknown) => send({ type: 'failed', error: toApiError(error), stack: error instanceof Error ? error.stack : undefined }))
+  .finally(() => port.close());

@@ -1,0 +1,105 @@
+// better-sqlite3 connections: one writer, readers on their own connections, WAL.
+// Distinct ReadableDB/WritableDB types so a read path cannot write (Signal ts/sql/Interface.std.ts).
+import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SqlQuery, SqlValue } from './sql.ts';
+
+type Row = Record<string, unknown>;
+
+/** A connection that can only read. */
+export interface ReadableDB {
+  readonly readonly: true | false;
+  all<T = Row>(query: SqlQuery): T[];
+  get<T = Row>(query: SqlQuery): T | undefined;
+  pluck<T = unknown>(query: SqlQuery): T | undefined;
+  close(): void;
+}
+
+/** The single writing connection. */
+export interface WritableDB extends Omit<ReadableDB, 'readonly'> {
+  readonly readonly: false;
+  run(query: SqlQuery): { changes: number; lastInsertRowid: number | bigint };
+  exec(script: string): void;
+  transaction<T>(fn: () => T): T;
+  /** A prepared statement for hot loops; its text must be a constant. */
+  prepare(text: string): Database.Statement<SqlValue[]>;
+  pragma(text: string): unknown;
+}
+
+/**
+ * Where the native addon lives. Under Electron (its own ABI) we load a copy built for Electron
+ * from .native/electron so that the Node build in node_modules keeps working for `npm test`.
+ */
+function nativeBinding(): string | undefined {
+  const explicit = process.env.DATASPACE_SQLITE_BINDING;
+  if (explicit) return explicit;
+  if (process.versions.electron) {
+    const candidate = join(process.env.DATASPACE_APP_ROOT ?? process.cwd(), '.native', 'electron', 'better_sqlite3.node');
+    if (existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+function open(file: string, readonly: boolean): Database.Database {
+  const binding = nativeBinding();
+  const db = new Database(file, { readonly, fileMustExist: readonly, ...(binding ? { nativeBinding: binding } : {}) });
+  db.pragma('busy_timeout = 10000');
+  if (!readonly) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+  }
+  return db;
+}
+
+function wrapReads(db: Database.Database) {
+  return {
+    all<T>(query: SqlQuery): T[] {
+      return db.prepare(query.text).all(...query.params) as T[];
+    },
+    get<T>(query: SqlQuery): T | undefined {
+      return db.prepare(query.text).get(...query.params) as T | undefined;
+    },
+    pluck<T>(query: SqlQuery): T | undefined {
+      return db.prepare(query.text).pluck().get(...query.params) as T | undefined;
+    },
+    close() {
+      db.close();
+    },
+  };
+}
+
+export function openWritable(file: string): WritableDB {
+  const db = open(file, false);
+  return {
+    readonly: false,
+    ...wrapReads(db),
+    run(query) {
+      const result = db.prepare(query.text).run(...query.params);
+      return { changes: result.changes, lastInsertRowid: result.lastInsertRowid };
+    },
+    exec(script) {
+      db.exec(script);
+    },
+    transaction(fn) {
+      return db.transaction(fn)();
+    },
+    prepare(text) {
+      return db.prepare<SqlValue[]>(text);
+    },
+    pragma(text) {
+      return db.pragma(text);
+    },
+  };
+}
+
+export function openReadable(file: string): ReadableDB {
+  const db = open(file, true);
+  return { readonly: true, ...wrapReads(db) };
+}
+
+/** An in-memory writable database, for migration tests. */
+export function openMemory(): WritableDB {
+  return openWritable(':memory:');
+}

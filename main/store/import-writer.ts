@@ -1,0 +1,137 @@
+// Write side of an import: prepared statements for patients, aliases, resources and source files.
+// Idempotent by construction: resources are keyed by their stable source identity, so a
+// re-import or a re-run after a crash updates nothing that is unchanged and duplicates nothing.
+import type { WritableDB } from './database.ts';
+import { sql } from './sql.ts';
+
+/** A de-identified patient row. */
+export interface StoredPatient {
+  pseudonym: string;
+  sex: string | null;
+  ageGroup: string | null;
+  birthYear: number | null;
+  birthDay: number | null;
+  deceased: boolean;
+  deceasedDay: number | null;
+  zip3: string | null;
+  state: string | null;
+  country: string | null;
+}
+
+/** A de-identified resource row. */
+export interface StoredResource {
+  key: string;
+  type: string;
+  pseudonym: string;
+  startDay: number | null;
+  endDay: number | null;
+  codes: string[];
+  contentHash: string;
+  body: string;
+}
+
+export interface SourceFileRecord {
+  fingerprint: string;
+  kind: string;
+  bytes: number;
+}
+
+export class ImportWriter {
+  private readonly upsertPatientStmt;
+  private readonly insertAliasStmt;
+  private readonly findAliasStmt;
+  private readonly upsertResourceStmt;
+
+  constructor(
+    private readonly db: WritableDB,
+    readonly batchId: number,
+  ) {
+    this.upsertPatientStmt = db.prepare(`
+      INSERT INTO patient (pseudonym, sex, age_group, birth_year, birth_day, deceased, deceased_day, zip3, state, country, first_batch_id)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT(pseudonym) DO UPDATE SET
+        sex = excluded.sex, age_group = excluded.age_group, birth_year = excluded.birth_year,
+        birth_day = excluded.birth_day, deceased = excluded.deceased, deceased_day = excluded.deceased_day,
+        zip3 = excluded.zip3, state = excluded.state, country = excluded.country`);
+    this.insertAliasStmt = db.prepare(`INSERT OR IGNORE INTO patient_alias (ref_key, pseudonym) VALUES (?, ?)`);
+    this.findAliasStmt = db.prepare(`SELECT pseudonym FROM patient_alias WHERE ref_key = ?`).pluck();
+    this.upsertResourceStmt = db.prepare(`
+      INSERT INTO resource (key, type, pseudonym, start_day, end_day, codes, content_hash, body, batch_id)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT(key) DO UPDATE SET
+        type = excluded.type, pseudonym = excluded.pseudonym, start_day = excluded.start_day,
+        end_day = excluded.end_day, codes = excluded.codes, content_hash = excluded.content_hash,
+        body = excluded.body, batch_id = excluded.batch_id
+      WHERE resource.content_hash <> excluded.content_hash`);
+  }
+
+  /** Runs `fn` in one transaction: the unit of durability of an import. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn);
+  }
+
+  upsertPatient(p: StoredPatient): void {
+    this.upsertPatientStmt.run(
+      p.pseudonym, p.sex, p.ageGroup, p.birthYear, p.birthDay, p.deceased ? 1 : 0,
+      p.deceasedDay, p.zip3, p.state, p.country, this.batchId,
+    );
+  }
+
+  addAlias(refKey: string, pseudonym: string): void {
+    this.insertAliasStmt.run(refKey, pseudonym);
+  }
+
+  findPseudonym(refKey: string): string | undefined {
+    return this.findAliasStmt.get(refKey) as string | undefined;
+  }
+
+  /** Returns true when the row was inserted or changed, false when it was already there as is. */
+  upsertResource(r: StoredResource): boolean {
+    const result = this.upsertResourceStmt.run(
+      r.key, r.type, r.pseudonym, r.startDay, r.endDay, JSON.stringify(r.codes), r.contentHash, r.body, this.batchId,
+    );
+    return result.changes > 0;
+  }
+
+  isFileCompleted(fingerprint: string): boolean {
+    return (
+      this.db.pluck<number>(sql`SELECT completed FROM source_file WHERE fingerprint = ${fingerprint}`) === 1
+    );
+  }
+
+  beginFile(file: SourceFileRecord): void {
+    this.db.run(sql`INSERT INTO source_file (fingerprint, kind, bytes, batch_id) VALUES (${file.fingerprint}, ${file.kind}, ${file.bytes}, ${this.batchId})
+      ON CONFLICT(fingerprint) DO UPDATE SET batch_id = excluded.batch_id, completed = 0`);
+  }
+
+  completeFile(fingerprint: string, contentSha256: string, counts: { accepted: number; rejected: number; skipped: number }): void {
+    this.db.run(sql`UPDATE source_file SET completed = 1, content_sha256 = ${contentSha256},
+      accepted = ${counts.accepted}, rejected = ${counts.rejected}, skipped = ${counts.skipped}
+      WHERE fingerprint = ${fingerprint}`);
+  }
+
+  /** Refreshes the per-patient counts shown in the Patients view. */
+  refreshPatientCounts(): void {
+    this.db.exec(`
+      UPDATE patient SET
+        encounters = (SELECT count(*) FROM resource r WHERE r.pseudonym = patient.pseudonym AND r.type = 'Encounter'),
+        conditions = (SELECT count(*) FROM resource r WHERE r.pseudonym = patient.pseudonym AND r.type = 'Condition'),
+        observations = (SELECT count(*) FROM resource r WHERE r.pseudonym = patient.pseudonym AND r.type = 'Observation'),
+        medications = (SELECT count(*) FROM resource r WHERE r.pseudonym = patient.pseudonym
+                       AND r.type IN ('MedicationRequest', 'MedicationStatement'))`);
+  }
+
+  finishBatch(status: 'done' | 'failed' | 'cancelled', totals: { files: number; accepted: number; inserted: number; rejected: number; skipped: number }): void {
+    this.db.run(sql`UPDATE import_batch SET status = ${status}, finished_at = ${new Date().toISOString()},
+      files = ${totals.files}, accepted = ${totals.accepted}, inserted = ${totals.inserted},
+      rejected = ${totals.rejected}, skipped = ${totals.skipped}
+      WHERE id = ${this.batchId}`);
+  }
+}
+
+/** Creates the batch row before any work starts, so an interrupted import is visible. */
+export function createImportBatch(db: WritableDB, policy: { name: string; version: string }): number {
+  const result = db.run(sql`INSERT INTO import_batch (started_at, status, policy_name, policy_version)
+    VALUES (${new Date().toISOString()}, 'running', ${policy.name}, ${policy.version})`);
+  return Number(result.lastInsertRowid);
+}
