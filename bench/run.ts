@@ -1,0 +1,67 @@
+// `npm run bench [name...]`: fixed workloads, printed throughput and peak memory.
+// Figures are recorded in bench/RESULTS.md. Workloads are generated under bench/work/ (ignored).
+import { spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeFhirWorkload } from './fhir-workload.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const work = join(root, 'bench', 'work');
+mkdirSync(work, { recursive: true });
+
+const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
+
+async function fhirBench(): Promise<void> {
+  const targetBytes = Number(process.env.BENCH_FHIR_BYTES ?? 520e6);
+  const dir = join(work, `fhir-${targetBytes}`);
+  const manifest = join(dir, 'workload.json');
+  let workload: { resources: number; bytes: number; files: string[] };
+  if (existsSync(manifest)) {
+    workload = JSON.parse(readFileSync(manifest, 'utf8'));
+  } else {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    console.log(`generating ${mb(targetBytes)} MB of FHIR NDJSON...`);
+    workload = await writeFhirWorkload(dir, targetBytes);
+    writeFileSync(manifest, JSON.stringify(workload));
+  }
+  console.log(`FHIR workload: ${workload.resources} resources, ${mb(workload.bytes)} MB NDJSON`);
+
+  // Ceiling: read and JSON.parse every line, nothing else, on one thread.
+  let parsed = 0;
+  const t0 = performance.now();
+  for (const file of workload.files) {
+    const lines = createInterface({ input: createReadStream(file, { highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+    for await (const line of lines) if (line) { JSON.parse(line); parsed++; }
+  }
+  const parseSeconds = (performance.now() - t0) / 1000;
+  const ceiling = parsed / parseSeconds;
+
+  const dataDir = join(work, 'fhir-store');
+  rmSync(dataDir, { recursive: true, force: true });
+  const child = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'fhir-import-child.ts'), dataDir, dir], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (child.status !== 0) throw new Error(`import child failed: ${child.stderr}`);
+  const result = JSON.parse(child.stdout.trim().split('\n').pop()!);
+  const rate = result.accepted / (result.elapsedMs / 1000);
+  rmSync(dataDir, { recursive: true, force: true });
+
+  console.table({
+    'parse-only ceiling': { 'resources/s': Math.round(ceiling), seconds: parseSeconds.toFixed(1), 'peak RSS MB': '-' },
+    'import end to end': { 'resources/s': Math.round(rate), seconds: (result.elapsedMs / 1000).toFixed(1), 'peak RSS MB': (result.maxRssKB / 1024).toFixed(0) },
+  });
+  console.log(`import/ceiling = ${((100 * rate) / ceiling).toFixed(0)}% (target ≥ 40%); target ≥ 25,000 resources/s, peak RSS < 400 MB; state ${result.state}, rejected ${result.rejected}`);
+}
+
+const benches: Record<string, () => Promise<void>> = { fhir: fhirBench };
+const selected = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(benches);
+for (const name of selected) {
+  const bench = benches[name];
+  if (!bench) {
+    console.error(`unknown benchmark ${name}; known: ${Object.keys(benches).join(', ')}`);
+    process.exit(2);
+  }
+  console.log(`\n== ${name} ==`);
+  await bench();
+}

@@ -1,0 +1,192 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  collectFhirMarkers,
+  readJsonInputs,
+  REPO_ROOT,
+  scanForMarkers,
+  sharedData,
+  tempDir,
+  testEngine,
+  TEST_PASSPHRASE,
+  writtenText,
+} from './helpers.ts';
+
+const fhirDir = sharedData('fhir');
+const SKIP_REASON = 'shared FHIR test data (../shared/data/fhir) is absent';
+
+function tableCounts(databaseFile: string): Record<string, number> {
+  const db = new Database(databaseFile, { readonly: true });
+  const counts: Record<string, number> = {};
+  for (const table of ['patient', 'patient_alias', 'resource']) {
+    counts[table] = db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+  }
+  db.close();
+  return counts;
+}
+
+test('importing the shared FHIR data leaves no identifier anywhere in the data folder', { timeout: 600_000 }, async (t) => {
+  if (!fhirDir) return t.skip(SKIP_REASON);
+  const dir = tempDir('fhir-privacy');
+  t.after(dir.remove);
+  const engine = await testEngine(dir.path);
+  const { jobId } = await engine.startImport({ paths: [fhirDir] });
+  const job = await engine.waitForImport(jobId);
+  const status = await engine.getStatus();
+  await engine.close();
+
+  assert.equal(job.state, 'done', JSON.stringify(job.error));
+  // 30 Synthea bundles + 13 bulk patients + the HL7 example patients
+  assert.ok(status.counts.patients >= 43, `patients: ${status.counts.patients}`);
+  assert.ok(status.counts.encounters > 1000 && status.counts.observations > 1000, JSON.stringify(status.counts));
+  assert.ok(job.totals.skipped > 0 && job.skippedByType.Claim! > 0, 'unsupported types are counted as skipped');
+  assert.ok(job.totals.rejected > 0 && job.issues.every((i) => i.position && i.reason), 'rejections carry a position and reason');
+
+  const markers = collectFhirMarkers(readJsonInputs(fhirDir));
+  // The only dates the node writes are its own timestamps (audit, batches): today, never a patient's.
+  const today = new Date().toISOString().slice(0, 10);
+  markers.dates.delete(today);
+  const classes = Object.entries(markers) as [string, Set<string>][];
+  for (const [name, set] of classes) assert.ok(set.size > 0 || name === 'emails', `collected some ${name}`);
+  const views = writtenText(dir.path);
+  for (const [name, set] of classes) {
+    const hits = scanForMarkers(views, set);
+    assert.deepEqual(hits, [], `${name} found in the data folder (${set.size} searched)`);
+  }
+});
+
+test('re-importing the same files, or a copy of one, adds no rows', { timeout: 300_000 }, async (t) => {
+  const bulk = sharedData('fhir/bulk-ndjson-smart/10-patients');
+  if (!bulk) return t.skip(SKIP_REASON);
+  const dir = tempDir('fhir-reimport');
+  t.after(dir.remove);
+  const engine = await testEngine(join(dir.path, 'data'));
+  const first = await engine.waitForImport((await engine.startImport({ paths: [bulk] })).jobId);
+  assert.equal(first.state, 'done');
+  assert.ok(first.totals.inserted > 0);
+  const database = join(dir.path, 'data', 'dataspace.sqlite');
+  const before = tableCounts(database);
+
+  const second = await engine.waitForImport((await engine.startImport({ paths: [bulk] })).jobId);
+  assert.equal(second.totals.inserted, 0);
+  assert.ok(second.files.every((f) => f.state === 'skipped'), 'unchanged files are recognised');
+
+  // A copy under another name is read again record by record: every record is already there.
+  const copyDir = join(dir.path, 'copy');
+  mkdirSync(copyDir);
+  copyFileSync(join(bulk, 'Patient.000.ndjson'), join(copyDir, 'Patient.000.ndjson'));
+  copyFileSync(join(bulk, 'Encounter.000.ndjson'), join(copyDir, 'Encounter.000.ndjson'));
+  const third = await engine.waitForImport((await engine.startImport({ paths: [copyDir] })).jobId);
+  assert.equal(third.state, 'done');
+  assert.equal(third.totals.inserted, 13, 'patients are upserted, counted again');
+  assert.equal(third.totals.unchanged, 1215, 'every encounter was already stored unchanged');
+  assert.deepEqual(tableCounts(database), before);
+  await engine.close();
+});
+
+/** A Bulk-export-like workload big enough that an import takes a few seconds. */
+function writeWorkload(dir: string, patients: number, encountersPerPatient: number): number {
+  mkdirSync(dir, { recursive: true });
+  const p: string[] = [];
+  const e: string[] = [];
+  for (let i = 0; i < patients; i++) {
+    p.push(JSON.stringify({
+      resourceType: 'Patient', id: `p${i}`, gender: i % 2 ? 'male' : 'female', birthDate: `19${50 + (i % 40)}-0${1 + (i % 9)}-1${i % 10}`,
+      identifier: [{ type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MR' }] }, system: 'urn:test:mrn', value: `MRN-${i}` }],
+      name: [{ family: `Family${i}`, given: [`Given${i}`] }],
+    }));
+    for (let j = 0; j < encountersPerPatient; j++) {
+      e.push(JSON.stringify({
+        resourceType: 'Encounter', id: `e${i}-${j}`, status: 'finished',
+        class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: j % 3 ? 'AMB' : 'IMP' },
+        subject: { reference: `Patient/p${i}` },
+        period: { start: `2019-0${1 + (j % 9)}-10T08:00:00Z`, end: `2019-0${1 + (j % 9)}-1${2 + (j % 7)}T08:00:00Z` },
+      }));
+    }
+  }
+  writeFileSync(join(dir, 'Patient.000.ndjson'), p.join('\n') + '\n');
+  writeFileSync(join(dir, 'Encounter.000.ndjson'), e.join('\n') + '\n');
+  return patients + patients * encountersPerPatient;
+}
+
+function runCliImport(dataDir: string, input: string) {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'main/host/cli.ts'), 'import', input, '--data-dir', dataDir, '--json'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, DATASPACE_PASSPHRASE: TEST_PASSPHRASE },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, stdout: () => stdout };
+}
+
+test('killing the import process mid-run loses no committed work and the re-run matches a clean import', { timeout: 600_000 }, async (t) => {
+  const dir = tempDir('fhir-kill');
+  t.after(dir.remove);
+  const input = join(dir.path, 'input');
+  writeWorkload(input, 3000, 12);
+
+  // Initialise both data folders first so the kill lands in the import, not in set-up.
+  for (const name of ['killed', 'clean']) await (await testEngine(join(dir.path, name))).close();
+  const killedDb = join(dir.path, 'killed', 'dataspace.sqlite');
+
+  const victim = runCliImport(join(dir.path, 'killed'), input);
+  const deadline = Date.now() + 120_000;
+  let seen = 0;
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    seen = tableCounts(killedDb).resource;
+    if (seen > 0) break;
+  }
+  assert.ok(seen > 0, 'the import committed something before the kill');
+  victim.child.kill('SIGKILL');
+  await victim.exited;
+  const partial = tableCounts(killedDb).resource;
+  assert.ok(partial < 36000, `killed before the end (${partial} of 36000 stored)`);
+
+  const rerun = runCliImport(join(dir.path, 'killed'), input);
+  assert.equal(await rerun.exited, 0);
+  const clean = runCliImport(join(dir.path, 'clean'), input);
+  assert.equal(await clean.exited, 0);
+  const cleanJob = JSON.parse(clean.stdout()).import;
+  assert.equal(cleanJob.totals.accepted, 3000 + 36000);
+  assert.deepEqual(tableCounts(killedDb), tableCounts(join(dir.path, 'clean', 'dataspace.sqlite')));
+
+  const db = new Database(killedDb, { readonly: true });
+  const statuses = db.prepare('SELECT status FROM import_batch ORDER BY id').pluck().all();
+  db.close();
+  assert.deepEqual(statuses, ['interrupted', 'done'], 'the killed batch is marked interrupted on the next start');
+});
+
+test('a tampered audit row is reported by dataspace audit verify', { timeout: 120_000 }, async (t) => {
+  const dir = tempDir('audit-cli');
+  t.after(dir.remove);
+  await (await testEngine(dir.path)).close();
+  const verify = () =>
+    new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'main/host/cli.ts'), 'audit', 'verify', '--json', '--data-dir', dir.path], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, DATASPACE_PASSPHRASE: TEST_PASSPHRASE },
+      });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.on('exit', (code) => resolve({ code, out }));
+    });
+  const ok = await verify();
+  assert.equal(ok.code, 0);
+  assert.equal(JSON.parse(ok.out).verify.ok, true);
+
+  const db = new Database(join(dir.path, 'dataspace.sqlite'));
+  db.prepare(`UPDATE audit SET actor = 'someone-else' WHERE seq = 1`).run();
+  db.close();
+  const broken = await verify();
+  assert.equal(broken.code, 1);
+  const result = JSON.parse(broken.out);
+  assert.equal(result.verify.ok, false);
+  assert.deepEqual(result.problems.map((p: { seq: number; kind: string }) => [p.seq, p.kind]), [[1, 'edited']]);
+});
