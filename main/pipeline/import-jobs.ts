@@ -80,6 +80,9 @@ export class ImportJobs {
         this.afterFinish(state);
         resolve(state);
       };
+      const fail = (error: ApiError) => {
+        if (!settled) finish(this.failedState(job.state, error));
+      };
       worker.on('message', (message: ImportWorkerMessage) => {
         if (message.seq <= job.lastSeq) return;
         job.lastSeq = message.seq;
@@ -90,15 +93,15 @@ export class ImportJobs {
           finish(message.job);
         } else {
           if (message.stack) console.error('[import] job failed:', message.stack);
-          finish(this.failedState(job.state, message.error));
+          fail(message.error);
         }
       });
       worker.on('error', (error) => {
         console.error('[import] worker error:', error);
-        finish(this.failedState(job.state, { name: 'InternalError', code: 'worker-crashed', message: error.message }));
+        fail({ name: 'InternalError', code: 'worker-crashed', message: error.message });
       });
       worker.on('exit', (code) => {
-        finish(this.failedState(job.state, { name: 'InternalError', code: 'worker-exited', message: `The import worker stopped unexpectedly (exit code ${code}).` }));
+        fail({ name: 'InternalError', code: 'worker-exited', message: `The import worker stopped unexpectedly (exit code ${code}).` });
       });
     });
     this.jobs.set(jobId, job);

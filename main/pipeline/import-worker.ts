@@ -10,7 +10,8 @@ if (!port) throw new Error('import-worker must run in a worker thread');
 
 const controller = new AbortController();
 let seq = 0;
-const send = (message: Omit<ImportWorkerMessage, 'seq'>) => port.postMessage({ ...message, seq: ++seq });
+type Unsequenced<T> = T extends unknown ? Omit<T, 'seq'> : never;
+const send = (message: Unsequenced<ImportWorkerMessage>) => port.postMessage({ ...message, seq: ++seq });
 
 port.on('message', (command: ImportWorkerCommand) => {
   if (command.type === 'cancel') controller.abort();

@@ -26,7 +26,7 @@ export interface StoredResource {
   startDay: number | null;
   endDay: number | null;
   codes: string[];
-  contentHash: string;
+  /** The de-identified resource as JSON text. */
   body: string;
 }
 
@@ -46,6 +46,11 @@ export class ImportWriter {
     private readonly db: WritableDB,
     readonly batchId: number,
   ) {
+    // Bulk loading: keep the key indexes in cache and checkpoint the WAL rarely; the
+    // importer's connection is its own, so these settings do not touch the serving thread.
+    db.pragma('cache_size = -131072');
+    db.pragma('wal_autocheckpoint = 20000');
+    db.pragma('temp_store = MEMORY');
     this.upsertPatientStmt = db.prepare(`
       INSERT INTO patient (pseudonym, sex, age_group, birth_year, birth_day, deceased, deceased_day, zip3, state, country, first_batch_id)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -56,13 +61,12 @@ export class ImportWriter {
     this.insertAliasStmt = db.prepare(`INSERT OR IGNORE INTO patient_alias (ref_key, pseudonym) VALUES (?, ?)`);
     this.findAliasStmt = db.prepare(`SELECT pseudonym FROM patient_alias WHERE ref_key = ?`).pluck();
     this.upsertResourceStmt = db.prepare(`
-      INSERT INTO resource (key, type, pseudonym, start_day, end_day, codes, content_hash, body, batch_id)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      INSERT INTO resource (key, type, pseudonym, start_day, end_day, codes, body, batch_id)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT(key) DO UPDATE SET
         type = excluded.type, pseudonym = excluded.pseudonym, start_day = excluded.start_day,
-        end_day = excluded.end_day, codes = excluded.codes, content_hash = excluded.content_hash,
-        body = excluded.body, batch_id = excluded.batch_id
-      WHERE resource.content_hash <> excluded.content_hash`);
+        end_day = excluded.end_day, codes = excluded.codes, body = excluded.body, batch_id = excluded.batch_id
+      WHERE resource.body <> excluded.body OR resource.pseudonym <> excluded.pseudonym`);
   }
 
   /** Runs `fn` in one transaction: the unit of durability of an import. */
@@ -88,7 +92,7 @@ export class ImportWriter {
   /** Returns true when the row was inserted or changed, false when it was already there as is. */
   upsertResource(r: StoredResource): boolean {
     const result = this.upsertResourceStmt.run(
-      r.key, r.type, r.pseudonym, r.startDay, r.endDay, JSON.stringify(r.codes), r.contentHash, r.body, this.batchId,
+      r.key, r.type, r.pseudonym, r.startDay, r.endDay, JSON.stringify(r.codes), r.body, this.batchId,
     );
     return result.changes > 0;
   }

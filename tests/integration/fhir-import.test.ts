@@ -19,11 +19,11 @@ import {
 const fhirDir = sharedData('fhir');
 const SKIP_REASON = 'shared FHIR test data (../shared/data/fhir) is absent';
 
-function tableCounts(databaseFile: string): Record<string, number> {
+function tableCounts(databaseFile: string): { patient: number; patient_alias: number; resource: number } {
   const db = new Database(databaseFile, { readonly: true });
-  const counts: Record<string, number> = {};
-  for (const table of ['patient', 'patient_alias', 'resource']) {
-    counts[table] = db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+  const counts = { patient: 0, patient_alias: 0, resource: 0 };
+  for (const table of ['patient', 'patient_alias', 'resource'] as const) {
+    counts[table] = Number(db.prepare(`SELECT count(*) FROM ${table}`).pluck().get());
   }
   db.close();
   return counts;

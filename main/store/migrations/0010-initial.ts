@@ -87,7 +87,6 @@ export const migration0010: Migration = {
         start_day INTEGER,
         end_day INTEGER,
         codes TEXT NOT NULL,
-        content_hash TEXT NOT NULL,
         body TEXT NOT NULL,
         batch_id INTEGER NOT NULL REFERENCES import_batch(id)
       ) STRICT;
