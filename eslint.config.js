@@ -13,7 +13,7 @@ export default tseslint.config(
   {
     ignores: [
       'node_modules/**', 'renderer/dist/**', 'electron/dist/**', 'dist/**', '.native/**',
-      'bench/work/**', 'test-results/**',
+      'bench/work/**', 'test-results/**', '.cache/**', 'docs/**',
     ],
   },
   js.configs.recommended,
