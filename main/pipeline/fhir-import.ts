@@ -6,8 +6,8 @@ import type { FhirDeidentifier } from '../deid/safe-harbor-policy.ts';
 import { dateShiftDays, type PseudonymKey } from '../deid/pseudonym-key.ts';
 import { readFhirFile, type FhirItem } from '../ingest/fhir/fhir-reader.ts';
 import type { FhirValidator } from '../ingest/fhir/fhir-validator.ts';
-import type { ImportWriter } from '../store/import-writer.ts';
 import type { FileTally } from './import-progress.ts';
+import type { ImportSink } from './store-sink.ts';
 
 /** A resource whose patient was not known yet when it was read; retried at the end of the job. */
 interface DeferredResource {
@@ -25,7 +25,7 @@ const ITEMS_PER_TRANSACTION = 4000;
 const MAX_DEFERRED = 200_000;
 
 export interface FhirImportServices {
-  writer: ImportWriter;
+  sink: ImportSink;
   deid: FhirDeidentifier;
   validator: FhirValidator;
   key: PseudonymKey;
@@ -41,15 +41,14 @@ export class FhirImporter {
 
   constructor(private readonly s: FhirImportServices) {}
 
-  /** Streams one file into the store; returns the SHA-256 of its bytes. */
+  /** Streams one file into the store, one transaction per batch of items. */
   async importFile(path: string, tally: FileTally): Promise<void> {
     // Bundle-local urn:uuid references resolve to Type/id where the bundle names both.
     const fullUrls = new Map<string, string>();
     const resolveReference = (ref: string) => fullUrls.get(ref);
     for await (const items of readFhirFile(path, { signal: this.s.signal, onBytes: (n) => (tally.bytesRead = n), batchSize: ITEMS_PER_TRANSACTION })) {
-      this.s.writer.transaction(() => {
-        for (const item of items) this.importItem(item, tally, fullUrls, resolveReference);
-      });
+      for (const item of items) this.importItem(item, tally, fullUrls, resolveReference);
+      await this.s.sink.endBatch();
     }
   }
 
@@ -90,14 +89,15 @@ export class FhirImporter {
   private importPatient(resource: Record<string, unknown>, fullUrl: string | undefined, tally: FileTally): void {
     const { pseudonym, refKeys } = this.s.deid.identifyPatient(resource, fullUrl);
     const patient = this.s.deid.deidentifyPatient(resource, { pseudonym, shiftDays: this.shiftFor(pseudonym) }, fullUrl);
-    this.s.writer.upsertPatient(patient);
+    this.s.sink.upsertPatient(patient);
     for (const refKey of refKeys) {
       this.aliases.set(refKey, pseudonym);
-      this.s.writer.addAlias(refKey, pseudonym);
+      this.s.sink.addAlias(refKey, pseudonym);
     }
     tally.accepted++;
     tally.inserted++;
   }
+
 
   /** De-identifies and stores a non-Patient resource; false when its patient is not known yet. */
   private importLinked(d: DeferredResource): boolean {
@@ -108,7 +108,7 @@ export class FhirImporter {
     }
     let pseudonym = this.aliases.get(refKey);
     if (pseudonym === undefined) {
-      pseudonym = this.s.writer.findPseudonym(refKey);
+      pseudonym = this.s.sink.findPseudonym(refKey);
       if (pseudonym === undefined) return false;
       this.aliases.set(refKey, pseudonym);
     }
@@ -117,7 +117,7 @@ export class FhirImporter {
       resolveReference: d.resolveReference,
     });
     const body = JSON.stringify(out.body);
-    const changed = this.s.writer.upsertResource({
+    this.s.sink.upsertResource(d.tally.index, {
       key: out.key,
       type: out.type,
       pseudonym,
@@ -126,24 +126,22 @@ export class FhirImporter {
       codes: out.codes,
       body,
     });
+    // inserted/unchanged are counted when the writer acknowledges the batch
     d.tally.accepted++;
-    if (changed) d.tally.inserted++;
-    else d.tally.unchanged++;
     return true;
   }
 
   /** Retries resources read before their Patient; the rest are reported as orphans. */
-  finishDeferred(): void {
+  async finishDeferred(): Promise<void> {
     if (this.deferred.length === 0) return;
     const pending = this.deferred.splice(0);
-    for (let i = 0; i < pending.length; i += 1000) {
-      this.s.writer.transaction(() => {
-        for (const d of pending.slice(i, i + 1000)) {
-          if (!this.importLinked(d)) {
-            this.reject(d.tally, d.position, 'its Patient is not in this import or the store; import the Patient resource too');
-          }
+    for (let i = 0; i < pending.length; i += ITEMS_PER_TRANSACTION) {
+      for (const d of pending.slice(i, i + ITEMS_PER_TRANSACTION)) {
+        if (!this.importLinked(d)) {
+          this.reject(d.tally, d.position, 'its Patient is not in this import or the store; import the Patient resource too');
         }
-      });
+      }
+      await this.s.sink.endBatch();
     }
   }
 

@@ -3,6 +3,8 @@ import type { ImportFileProgress, ImportFileState, ImportIssue, ImportJobState }
 
 /** Mutable counters for one input file, updated by the importer as it goes. */
 export interface FileTally {
+  /** Position in the job's file list; rows written are attributed back by it. */
+  index: number;
   file: string;
   kind: ImportFileProgress['kind'];
   state: ImportFileState;
@@ -17,8 +19,9 @@ export interface FileTally {
   message?: string;
 }
 
-export function newTally(file: string, bytesTotal: number): FileTally {
+export function newTally(index: number, file: string, bytesTotal: number): FileTally {
   return {
+    index,
     file,
     kind: 'unknown',
     state: 'queued',

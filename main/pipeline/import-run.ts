@@ -10,11 +10,10 @@ import { createFhirDeidentifier } from '../deid/fhir-deidentifier.ts';
 import { SAFE_HARBOR_POLICY, STORED_RESOURCE_TYPES } from '../deid/safe-harbor-policy.ts';
 import { detectInputKind, listInputFiles, type InputFile, type InputKind } from '../ingest/input-files.ts';
 import { createFhirValidator } from '../ingest/fhir/fhir-validator.ts';
-import { openWritable } from '../store/database.ts';
-import { ImportWriter } from '../store/import-writer.ts';
 import { CancellationError, InvalidInputError } from '../util/errors.ts';
 import { FhirImporter } from './fhir-import.ts';
 import { MAX_REPORTED_ISSUES, newTally, rollUp, type FileTally } from './import-progress.ts';
+import { ImportSink } from './store-sink.ts';
 
 export interface ImportRunRequest {
   databaseFile: string;
@@ -73,16 +72,19 @@ export async function runImport(request: ImportRunRequest, hooks: ImportRunHooks
   };
 
   const key = createPseudonymKey(Buffer.from(request.secret));
-  const db = openWritable(request.databaseFile);
-  const writer = new ImportWriter(db, request.batchId);
+  const sink = new ImportSink({ databaseFile: request.databaseFile, batchId: request.batchId }, (index, inserted, unchanged) => {
+    const tally = tallies[index]!;
+    tally.inserted += inserted;
+    tally.unchanged += unchanged;
+  });
   let state: ImportJobState['state'] = 'done';
   try {
     const files = await listInputFiles(request.paths);
-    for (const f of files) tallies.push(newTally(f.path, f.bytes));
+    files.forEach((f, i) => tallies.push(newTally(i, f.path, f.bytes)));
     progress(true);
     const ordered = await classify(files);
     const importer = new FhirImporter({
-      writer,
+      sink,
       deid: createFhirDeidentifier({ key, asOf: new Date(request.asOf) }),
       validator: createFhirValidator(),
       key,
@@ -108,13 +110,13 @@ export async function runImport(request: ImportRunRequest, hooks: ImportRunHooks
         }
         tally.kind = 'fhir';
         const fingerprint = opaqueKey(key, 'source-file', `${file.path}|${file.bytes}|${file.mtimeMs}`);
-        if (writer.isFileCompleted(fingerprint)) {
+        if (sink.isFileCompleted(fingerprint)) {
           tally.state = 'skipped';
           tally.bytesRead = file.bytes;
           tally.message = 'already imported (unchanged since)';
           continue;
         }
-        writer.beginFile({ fingerprint, kind, bytes: file.bytes });
+        sink.beginFile({ fingerprint, kind, bytes: file.bytes });
         tally.state = 'running';
         progress(true);
         try {
@@ -126,33 +128,32 @@ export async function runImport(request: ImportRunRequest, hooks: ImportRunHooks
           report({ file: file.path, position: 'file', reason: tally.message, severity: 'rejected' });
           continue;
         }
-        writer.completeFile(fingerprint, await sha256OfFile(file.path), tally);
+        sink.completeFile(fingerprint, await sha256OfFile(file.path), tally);
+        await sink.endBatch();
         tally.state = 'done';
         tally.bytesRead = file.bytes;
         progress(true);
       }
-      importer.finishDeferred();
+      await importer.finishDeferred();
     } finally {
       clearInterval(timer);
     }
   } catch (error) {
-    if (!(error instanceof CancellationError)) throw error;
+    if (!(error instanceof CancellationError)) {
+      state = 'failed';
+      throw error;
+    }
     state = 'cancelled';
     for (const t of tallies) if (t.state === 'queued' || t.state === 'running') t.state = 'cancelled';
   } finally {
-    try {
-      writer.refreshPatientCounts();
-      const sum = (k: 'accepted' | 'inserted' | 'rejected' | 'skipped') => tallies.reduce((n, t) => n + t[k], 0);
-      writer.finishBatch(state === 'done' ? 'done' : 'cancelled', {
-        files: tallies.length,
-        accepted: sum('accepted'),
-        inserted: sum('inserted'),
-        rejected: sum('rejected'),
-        skipped: sum('skipped'),
-      });
-    } finally {
-      db.close();
-    }
+    const sum = (k: 'accepted' | 'inserted' | 'rejected' | 'skipped') => tallies.reduce((n, t) => n + t[k], 0);
+    await sink.close(state, () => ({
+      files: tallies.length,
+      accepted: sum('accepted'),
+      inserted: sum('inserted'),
+      rejected: sum('rejected'),
+      skipped: sum('skipped'),
+    }));
   }
   if (issueCount > issues.length) {
     issues.push({ file: '', position: '', reason: `${issueCount - issues.length} more issues not listed`, severity: 'rejected' });

@@ -1,0 +1,142 @@
+// Where an import's de-identified rows go. The writes run on their own worker thread, so
+// parsing, validation and de-identification on the import thread overlap with SQLite on the
+// other core. Operations travel in order, one message per transaction, with backpressure.
+import type { Worker } from 'node:worker_threads';
+import type { ReadableDB } from '../store/database.ts';
+import { openReadable } from '../store/database.ts';
+import type { SourceFileRecord, StoredPatient, StoredResource } from '../store/import-writer.ts';
+import { sql } from '../store/sql.ts';
+import { startWorker } from '../util/worker-entry.ts';
+
+/** One write, as sent to the writer thread. */
+export type StoreOp =
+  | ['patient', StoredPatient]
+  | ['alias', string, string]
+  | ['resource', number, StoredResource]
+  | ['beginFile', SourceFileRecord]
+  | ['completeFile', string, string, { accepted: number; rejected: number; skipped: number }]
+  | ['finishBatch', 'done' | 'cancelled' | 'failed', { files: number; accepted: number; inserted: number; rejected: number; skipped: number }];
+
+export type StoreWriterCommand = { type: 'ops'; seq: number; ops: StoreOp[] } | { type: 'close' };
+export type StoreWriterReply =
+  | { type: 'ack'; seq: number; written: [fileIndex: number, inserted: number, unchanged: number][] }
+  | { type: 'error'; seq: number; message: string; stack?: string };
+
+export interface StoreWriterInit {
+  databaseFile: string;
+  batchId: number;
+}
+
+/** Batches in flight before the import thread waits for the writer. */
+const MAX_IN_FLIGHT = 3;
+
+export class ImportSink {
+  private ops: StoreOp[] = [];
+  private seq = 0;
+  private readonly pending = new Map<number, { resolve(): void; reject(e: Error): void }>();
+  private failure: Error | null = null;
+  private readonly reader: ReadableDB;
+  private readonly worker: Worker;
+
+  constructor(
+    init: StoreWriterInit,
+    private readonly onWritten: (fileIndex: number, inserted: number, unchanged: number) => void,
+  ) {
+    this.reader = openReadable(init.databaseFile);
+    this.worker = startWorker('store-writer-worker', import.meta.url, { workerData: init });
+    this.worker.on('message', (reply: StoreWriterReply) => {
+      const waiter = this.pending.get(reply.seq);
+      this.pending.delete(reply.seq);
+      if (reply.type === 'ack') {
+        for (const [file, inserted, unchanged] of reply.written) this.onWritten(file, inserted, unchanged);
+        waiter?.resolve();
+      } else {
+        this.fail(new Error(`The store writer failed: ${reply.message}`));
+      }
+    });
+    this.worker.on('error', (error) => this.fail(error));
+    this.worker.on('exit', (code) => {
+      if (this.pending.size > 0) this.fail(new Error(`The store writer stopped (exit code ${code}).`));
+    });
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const waiter of this.pending.values()) waiter.reject(this.failure);
+    this.pending.clear();
+  }
+
+  upsertPatient(patient: StoredPatient): void {
+    this.ops.push(['patient', patient]);
+  }
+
+  addAlias(refKey: string, pseudonym: string): void {
+    this.ops.push(['alias', refKey, pseudonym]);
+  }
+
+  upsertResource(fileIndex: number, resource: StoredResource): void {
+    this.ops.push(['resource', fileIndex, resource]);
+  }
+
+  beginFile(file: SourceFileRecord): void {
+    this.ops.push(['beginFile', file]);
+  }
+
+  completeFile(fingerprint: string, sha256: string, counts: { accepted: number; rejected: number; skipped: number }): void {
+    this.ops.push(['completeFile', fingerprint, sha256, { accepted: counts.accepted, rejected: counts.rejected, skipped: counts.skipped }]);
+  }
+
+  /** Sends what was queued as one transaction; waits while the writer is too far behind. */
+  async endBatch(): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (this.ops.length > 0) {
+      const seq = ++this.seq;
+      const done = new Promise<void>((resolve, reject) => this.pending.set(seq, { resolve, reject }));
+      done.catch(() => undefined);
+      this.worker.postMessage({ type: 'ops', seq, ops: this.ops } satisfies StoreWriterCommand);
+      this.ops = [];
+    }
+    while (this.pending.size >= MAX_IN_FLIGHT) {
+      await Promise.race([...this.pending.keys()].map((k) => this.waitFor(k)));
+    }
+  }
+
+  private waitFor(seq: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const waiter = this.pending.get(seq);
+      if (!waiter) return resolve();
+      this.pending.set(seq, {
+        resolve: () => { waiter.resolve(); resolve(); },
+        reject: (e) => { waiter.reject(e); reject(e); },
+      });
+    });
+  }
+
+  /** Waits until every batch sent so far is committed. */
+  async flush(): Promise<void> {
+    await this.endBatch();
+    while (this.pending.size > 0) await Promise.race([...this.pending.keys()].map((k) => this.waitFor(k)));
+    if (this.failure) throw this.failure;
+  }
+
+  /** Committed data only: patients from earlier imports (this job's are in the importer's memory). */
+  findPseudonym(refKey: string): string | undefined {
+    return this.reader.pluck<string>(sql`SELECT pseudonym FROM patient_alias WHERE ref_key = ${refKey}`);
+  }
+
+  isFileCompleted(fingerprint: string): boolean {
+    return this.reader.pluck<number>(sql`SELECT completed FROM source_file WHERE fingerprint = ${fingerprint}`) === 1;
+  }
+
+  /** Records the batch outcome, waits for the writer to finish, and closes everything. */
+  async close(status: 'done' | 'cancelled' | 'failed', totals: () => { files: number; accepted: number; inserted: number; rejected: number; skipped: number }): Promise<void> {
+    try {
+      await this.flush();
+      this.ops.push(['finishBatch', status, totals()]);
+      await this.flush();
+    } finally {
+      this.worker.postMessage({ type: 'close' } satisfies StoreWriterCommand);
+      this.reader.close();
+    }
+  }
+}
