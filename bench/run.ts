@@ -51,6 +51,7 @@ async function fhirBench(): Promise<void> {
     'parse-only ceiling': { 'resources/s': Math.round(ceiling), seconds: parseSeconds.toFixed(1), 'peak RSS MB': '-' },
     'import end to end': { 'resources/s': Math.round(rate), seconds: (result.elapsedMs / 1000).toFixed(1), 'peak RSS MB': (result.maxRssKB / 1024).toFixed(0) },
   });
+  console.log(`CPU time (all threads): ${(result.cpuMs / 1000).toFixed(1)} s = ${((1000 * result.cpuMs) / result.accepted).toFixed(1)} µs per resource; parse-only ${((1e6 * parseSeconds) / parsed).toFixed(1)} µs per resource`);
   console.log(`import/ceiling = ${((100 * rate) / ceiling).toFixed(0)}% (target ≥ 40%); target ≥ 25,000 resources/s, peak RSS < 400 MB; state ${result.state}, rejected ${result.rejected}`);
 }
 

@@ -1,7 +1,7 @@
 // Worker-thread entry for an import: runs `runImport` off the thread that answers the UI and
 // reports typed, sequenced messages back (Signal ts/sql/mainWorker.node.ts pattern).
 import { parentPort, workerData } from 'node:worker_threads';
-import { toApiError } from '../util/errors.ts';
+import { InvalidInputError, toApiError } from '../util/errors.ts';
 import { runImport, type ImportRunRequest } from './import-run.ts';
 import type { ImportWorkerMessage, ImportWorkerCommand } from './import-jobs.ts';
 
@@ -22,5 +22,5 @@ runImport(workerData as ImportRunRequest, {
   onProgress: (job) => send({ type: 'progress', job }),
 })
   .then((job) => send({ type: 'finished', job }))
-  .catch((error: unknown) => send({ type: 'failed', error: toApiError(error), stack: error instanceof Error ? error.stack : undefined }))
+  .catch((error: unknown) => send({ type: 'failed', error: toApiError(error), stack: error instanceof Error && !(error instanceof InvalidInputError) ? error.stack : undefined }))
   .finally(() => port.close());
