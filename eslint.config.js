@@ -32,6 +32,15 @@ export default tseslint.config(
     },
   },
   {
+    // electron-builder hooks and config are CommonJS scripts run by Node.
+    files: ['build/**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly', Buffer: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // The engine never imports Electron or the renderer.
     files: ['main/**/*.ts'],
     rules: {
