@@ -2,8 +2,6 @@
 // signed (fuses must be set before signing; Electron docs "Electron Fuses"). Signal flips its fuses
 // in the same hook. Uses electron-builder's own @electron/fuses through `packager.addElectronFuses`.
 'use strict';
-/* global require, module */
-/* eslint-disable @typescript-eslint/no-require-imports -- CommonJS: electron-builder loads its hooks and config with require() */
 
 /** The fuse settings of every DataSpace Node build, by @electron/fuses' FuseV1Options names. */
 const FUSE_SETTINGS = Object.freeze({

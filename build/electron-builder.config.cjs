@@ -3,7 +3,6 @@
 // secrets, never from the repository. tests/unit/build-config.test.ts validates it against
 // electron-builder's own schema.
 'use strict';
-/* global module */
 
 /** Per-platform onnxruntime-node binaries: ship only the target OS's (they are ~70–130 MB each). */
 function onlyOnnxRuntimeFor(platform) {

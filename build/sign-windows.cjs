@@ -10,8 +10,6 @@
 // Signs with signtool.exe on Windows and osslsigncode elsewhere (Linux CI). The password is handed
 // to osslsigncode through a 0600 temp file (-readpass), never on the command line.
 'use strict';
-/* global require, module */
-/* eslint-disable @typescript-eslint/no-require-imports -- CommonJS: electron-builder loads its hooks and config with require() */
 
 const { spawnSync } = require('node:child_process');
 const { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } = require('node:fs');
