@@ -1,7 +1,7 @@
 // Keyed pseudonyms, date shifts and UID remapping, shared by every modality
 // (ARCHITECTURE.md "Decisions already taken": HMAC-SHA-256 under the institution key,
 // one deterministic date shift per patient, DICOM UIDs as 2.25.<decimal>).
-import { createHmac } from 'node:crypto';
+import { hmacSha256 } from './hmac-sha256.ts';
 
 /** The institution's 256-bit pseudonymisation secret, usable only through keyed hashes. */
 export interface PseudonymKey {
@@ -11,10 +11,10 @@ export interface PseudonymKey {
 
 export function createPseudonymKey(secret: Buffer): PseudonymKey {
   if (secret.length !== 32) throw new Error('The pseudonymisation key must be 256 bits.');
-  const copy = Buffer.from(secret);
+  const mac = hmacSha256(secret);
   return {
     hmac(domain, value) {
-      return createHmac('sha256', copy).update(domain).update('\u0000').update(value).digest();
+      return mac(`${domain}\u0000${value}`);
     },
   };
 }
