@@ -9,5 +9,5 @@ const job = await engine.waitForImport((await engine.startImport({ paths: [input
 const elapsedMs = performance.now() - started;
 await engine.close();
 process.stdout.write(
-  JSON.stringify({ state: job.state, accepted: job.totals.accepted, rejected: job.totals.rejected, elapsedMs, maxRssKB: process.resourceUsage().maxRSS, cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000 }) + '\n',
+  JSON.stringify({ state: job.state, accepted: job.totals.accepted, rejected: job.totals.rejected, skipped: job.totals.skipped, elapsedMs, maxRssKB: process.resourceUsage().maxRSS, cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000 }) + '\n',
 );

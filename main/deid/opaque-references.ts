@@ -45,7 +45,7 @@ function knownType(name: string | undefined): string | null {
 
 // Opaque keys repeat heavily (every resource names its patient and encounter), and an HMAC costs
 // a few microseconds; the cache is bounded so memory stays flat on large imports.
-const MAX_CACHED_KEYS = 1 << 18;
+const MAX_CACHED_KEYS = 1 << 16;
 
 /** A source reference made opaque: the target's type when known and its key. */
 export interface OpaqueTarget {

@@ -19,7 +19,7 @@ interface DeferredResource {
 }
 
 /** Items per transaction: large enough to amortise commits, small enough to lose little on a crash. */
-const ITEMS_PER_TRANSACTION = 4000;
+const ITEMS_PER_TRANSACTION = 2000;
 
 /** At most this many resources wait for their Patient; past that they are rejected as orphans. */
 const MAX_DEFERRED = 200_000;
