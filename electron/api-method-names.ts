@@ -13,6 +13,13 @@ export const API_METHOD_NAMES = [
   'getPatient',
   'listAudit',
   'verifyAudit',
+  'listGenomicSamples',
+  'getPgxSummary',
+  'listPgxPatients',
+  'listImagingStudies',
+  'listQuarantine',
+  'discardQuarantined',
+  'loadSampleData',
 ] as const satisfies readonly ApiMethod[];
 
 type MissingMethod = Exclude<ApiMethod, (typeof API_METHOD_NAMES)[number]>;

@@ -2,6 +2,7 @@
 // returns an object implementing the api contract; hosts (Electron, web, CLI) only wrap it.
 import { randomBytes, hkdfSync } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type {
   AuditPage,
   AuditVerifyResult,
@@ -12,12 +13,21 @@ import type {
 } from './api/contract.ts';
 import { AuditTrail } from './audit/audit-trail.ts';
 import { SAFE_HARBOR_POLICY } from './deid/safe-harbor-policy.ts';
+import { DEFAULT_DICOM_DEID_OPTIONS, type DicomDeidOptions } from './deid/dicom/dicom-deid-options.ts';
+import type { MrnSystemMapping } from './deid/dicom/mrn-system-mapping.ts';
+import { patientPgxAlerts } from './features/pgx/patient-pgx-alerts.ts';
 import { ImportJobs } from './pipeline/import-jobs.ts';
+import { DEFAULT_SAMPLE_PATIENTS, SampleDataImport } from './pipeline/sample-data-import.ts';
 import { openReadable, openWritable, type ReadableDB, type WritableDB } from './store/database.ts';
 import { dataFolderLayout, loadOrCreatePseudonymSecret } from './store/data-folder.ts';
+import { readSetting, readSettingFamily, settingValue, writeSetting } from './store/engine-settings.ts';
+import { GenomicsStore } from './store/genomics-store.ts';
+import { ImagingStore, discardQuarantinedFile } from './store/imaging-store.ts';
+import { mrnSystemMapping } from './store/mrn-system-settings.ts';
 import type { KeyProtector } from './store/key-protector.ts';
 import { LATEST_SCHEMA_VERSION, migrate, schemaVersion } from './store/migrations/index.ts';
 import { ResearchStore } from './store/research-store.ts';
+import { containsSyntheticData, markSyntheticData } from './store/synthetic-data-mark.ts';
 import { sql } from './store/sql.ts';
 import { EngineSetupError } from './util/errors.ts';
 
@@ -28,6 +38,8 @@ export interface EngineOptions {
   institution?: { id?: string; displayName?: string };
   /** Who is acting, for the audit trail (e.g. "cli", "desktop", "web"). */
   actor?: string;
+  /** DICOM Issuer of Patient ID → FHIR MRN system defaults (e.g. from IT policy); stored settings win. */
+  mrnSystems?: Partial<MrnSystemMapping>;
 }
 
 /** The engine: the api contract plus lifecycle and events. */
@@ -38,6 +50,12 @@ export interface Engine extends DataSpaceApi {
   waitForImport(jobId: string): Promise<ImportJobState>;
   /** Appends an audit entry on behalf of a host (e.g. a configuration change). */
   audit(action: string, details?: Record<string, unknown>): void;
+  /** A setting's stored value (null while unset); unknown keys throw InvalidInputError. */
+  getSetting(key: string): string | null;
+  /** Validates, stores and audits a setting (see store/engine-settings.ts for the keys). */
+  setSetting(key: string, value: string): void;
+  /** Stored settings of a family such as `dicom.mrn-system.`, as key → value. */
+  getSettingFamily(prefix: string): Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -79,6 +97,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     if (!institution) throw new EngineSetupError('The institution profile is missing.', 'institution-missing');
 
     const store = new ResearchStore(reader);
+    const genomics = new GenomicsStore(reader);
+    const imaging = new ImagingStore(reader);
     const listeners = new Set<(event: EngineEvent) => void>();
     let eventSeq = 0;
     const emit = (event: EngineEvent) => {
@@ -98,6 +118,36 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       emit: (type, job) => emit({ type, seq: nextSeq(), job }),
     });
 
+    /** Starts an import job; `dicomIssuers` adds Issuer of Patient ID → MRN system mappings for this job only. */
+    const startImportJob = (request: Parameters<DataSpaceApi['startImport']>[0], dicomIssuers: Record<string, string> = {}): string => {
+      const mrnSystem = readSetting(writer, 'vcf.default-mrn-system');
+      const vcf = {
+        sampleSheet: request.vcf?.sampleSheet ?? null,
+        writeDeidentifiedCopy: request.vcf?.writeDeidentifiedCopy ?? false,
+        defaultMrnSystem: mrnSystem ?? settingValue(writer, 'vcf.default-mrn-system'),
+        defaultMrnSystemConfigured: mrnSystem !== null,
+        genomicsDir: join(layout.root, 'genomics'),
+      };
+      // Unset options take the defaults; zod leaves absent keys out, never undefined.
+      const dicomOptions: DicomDeidOptions = { ...DEFAULT_DICOM_DEID_OPTIONS, ...request.dicom };
+      const mrnSystems = mrnSystemMapping(writer, options.mrnSystems);
+      const dicom = { options: dicomOptions, mrnSystems: { ...mrnSystems, byIssuer: { ...mrnSystems.byIssuer, ...dicomIssuers } } };
+      return jobs.start(request.paths, { vcf, dicom });
+    };
+
+    const sampleData = new SampleDataImport({
+      dataDir: layout.root,
+      institutionId: institution.id,
+      holdsRealPatients: () => store.counts().patients > 0 && !containsSyntheticData(reader),
+      recordLoad: ({ patients, seed }) => {
+        markSyntheticData(writer, new Date().toISOString());
+        const entry = audit.append(actor, 'demo.load', { patients, seed, institutions: 1 });
+        emit({ type: 'audit.appended', seq: nextSeq(), entrySeq: entry.seq });
+      },
+      startImport: (paths, linkage) => startImportJob({ paths, ...(linkage.sampleSheet ? { vcf: { sampleSheet: linkage.sampleSheet } } : {}) }, linkage.dicomIssuers),
+      waitForImport: (jobId) => jobs.wait(jobId),
+    });
+
     const engine: Engine = {
       dataDir: layout.root,
       async getStatus(): Promise<EngineStatus> {
@@ -108,10 +158,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
           policy: { name: SAFE_HARBOR_POLICY.name, version: SAFE_HARBOR_POLICY.version },
           counts: store.counts(),
           keyProtection: options.keyProtector.kind,
+          synthetic: containsSyntheticData(reader),
         };
       },
       async startImport(request) {
-        return { jobId: jobs.start(request.paths) };
+        return { jobId: startImportJob(request) };
       },
       async cancelImport(request) {
         return { cancelled: jobs.cancel(request.jobId) };
@@ -126,7 +177,43 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         return store.listPatients(request);
       },
       async getPatient(request) {
-        return store.getPatient(request.pseudonym);
+        const detail = store.getPatient(request.pseudonym);
+        const pgx = detail ? genomics.pgxFor(request.pseudonym) : [];
+        if (!detail || pgx.length === 0) return detail;
+        return { ...detail, pgx, alerts: patientPgxAlerts(pgx, genomics.medicationCodes(request.pseudonym)) };
+      },
+      async listGenomicSamples(request) {
+        return genomics.listSamples(request);
+      },
+      async getPgxSummary() {
+        return genomics.pgxSummary();
+      },
+      async listPgxPatients(request) {
+        const page = genomics.pgxPatients(request);
+        return {
+          total: page.total,
+          offset: request.offset,
+          patients: page.pseudonyms.map((pseudonym) => {
+            const results = genomics.pgxFor(pseudonym);
+            return { pseudonym, results, alerts: patientPgxAlerts(results, genomics.medicationCodes(pseudonym)) };
+          }),
+        };
+      },
+      async listImagingStudies(request) {
+        return imaging.listStudies(request);
+      },
+      async listQuarantine(request) {
+        return imaging.listQuarantine(request);
+      },
+      async loadSampleData(request) {
+        return sampleData.load(request.patients ?? DEFAULT_SAMPLE_PATIENTS);
+      },
+      async discardQuarantined(request) {
+        const reason = discardQuarantinedFile(writer, request.id, actor);
+        if (reason === null) return { discarded: false };
+        const entry = audit.append(actor, 'dicom.quarantine.discard', { id: request.id, reason });
+        emit({ type: 'audit.appended', seq: nextSeq(), entrySeq: entry.seq });
+        return { discarded: true };
       },
       async listAudit(request): Promise<AuditPage> {
         return audit.list(reader, request);
@@ -145,8 +232,20 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       audit(action, details = {}) {
         audit.append(actor, action, details);
       },
+      getSetting(key) {
+        return readSetting(reader, key);
+      },
+      getSettingFamily(prefix) {
+        return readSettingFamily(reader, prefix);
+      },
+      setSetting(key, value) {
+        writeSetting(writer, key, value);
+        const entry = audit.append(actor, 'config.set', { key, value });
+        emit({ type: 'audit.appended', seq: nextSeq(), entrySeq: entry.seq });
+      },
       async close() {
-        await jobs.cancelAll();
+        // Together: cancelling the jobs lets the sample import remove its temporary folder.
+        await Promise.all([sampleData.close(), jobs.cancelAll()]);
         listeners.clear();
         reader.close();
         writer.close();

@@ -1,21 +1,37 @@
 // `dataspace <command>`: the engine on the command line, for IT automation and scripts.
 // Every command takes --data-dir and --json; --json prints exactly one JSON object on stdout.
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ImportJobState } from '../api/contract.ts';
+import type { DicomImportOptions, ImportJobState, VcfImportOptions } from '../api/contract.ts';
 import { createEngine, type Engine } from '../engine.ts';
 import { defaultDataDir } from '../store/data-folder.ts';
 import { EngineSetupError, InvalidInputError, toApiError } from '../util/errors.ts';
+import { runConfigCommand } from './cli-config.ts';
+import { runDemoCommand } from './cli-demo.ts';
+import { parseDicomOptions, runImagingCommand, runQuarantineCommand } from './cli-imaging.ts';
+import { runPgxCommand } from './cli-pgx.ts';
 import { headlessKeyProtector } from './passphrase.ts';
 
 const USAGE = `Usage: dataspace <command> [options]
 
 Commands:
   init [--institution-id ID] [--name NAME]   create the data folder, key and institution profile
-  import PATH...                             import FHIR files or folders (recursive, .gz ok)
+  import PATH...                             import FHIR, DICOM and VCF files or folders (recursive, .gz ok)
+    [--sample-sheet CSV]                       VCF: sample id -> MRN system, MRN value (else the id is the MRN)
+    [--write-deidentified-vcf]                 VCF: also keep a de-identified BGZF copy in the data folder
+    [--dicom-options JSON]                     DICOM: PS3.15 options, e.g. '{"retainPatientCharacteristics":true}'
+  imaging [--modality CODE]                  de-identified imaging studies (DICOM)
+  quarantine                                 DICOM files held back for review
+  quarantine discard ID                      record that a held-back file is discarded (audited)
+  pgx                                        PGx gene calls and drug-gene alerts per patient
+  config list | get KEY | set KEY VALUE      engine settings (e.g. vcf.default-mrn-system); changes are audited
   status                                     institution, data folder, record counts, policy
   patients [--limit N] [--offset N]          list de-identified patients
   audit verify                               re-walk the audit hash chain
   audit list [--limit N]                     recent audit entries
+  demo generate [--out DIR] [--institutions A,B] [--patients N] [--seed S]
+                                             write a synthetic consortium (no data folder needed)
+  demo auroc DIR...                          AUROC of the true readmission mechanism over its ground truth
 
 Options (every command):
   --data-dir DIR   the data folder (default: the desktop app's, or $DATASPACE_DATA_DIR)
@@ -46,6 +62,14 @@ function parse(argv: string[]) {
       name: { type: 'string' },
       limit: { type: 'string' },
       offset: { type: 'string' },
+      'sample-sheet': { type: 'string' },
+      'write-deidentified-vcf': { type: 'boolean', default: false },
+      out: { type: 'string' },
+      institutions: { type: 'string' },
+      patients: { type: 'string' },
+      seed: { type: 'string' },
+      'dicom-options': { type: 'string' },
+      modality: { type: 'string' },
     },
   });
 }
@@ -71,9 +95,9 @@ function formatImport(job: ImportJobState): string {
   return lines.join('\n');
 }
 
-async function runImportCommand(engine: Engine, paths: string[], json: boolean, io: CliIo): Promise<number> {
+async function runImportCommand(engine: Engine, paths: string[], json: boolean, io: CliIo, vcf: VcfImportOptions = {}, dicom?: DicomImportOptions): Promise<number> {
   if (paths.length === 0) throw new InvalidInputError('import needs at least one file or folder.', 'no-input');
-  const { jobId } = await engine.startImport({ paths });
+  const { jobId } = await engine.startImport({ paths, ...(vcf.sampleSheet || vcf.writeDeidentifiedCopy ? { vcf } : {}), ...(dicom ? { dicom } : {}) });
   const interactive = !json && process.stderr.isTTY;
   const off = engine.onEvent((event) => {
     if (interactive && event.type === 'import.progress' && event.job.jobId === jobId) {
@@ -116,7 +140,9 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     return command || values.help ? 0 : 2;
   }
   const json = values.json ?? false;
-  const known = ['init', 'import', 'status', 'patients', 'audit'];
+  // Writes and reads export files only: no engine, data folder or passphrase.
+  if (command === 'demo') return runDemoCommand(rest, { ...values, json }, io);
+  const known = ['init', 'import', 'status', 'patients', 'audit', 'pgx', 'config', 'imaging', 'quarantine'];
   if (!known.includes(command)) {
     io.err(`Unknown command "${command}".\n\n${USAGE}`);
     return 2;
@@ -136,7 +162,18 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
         return 0;
       }
       case 'import':
-        return await runImportCommand(engine, rest, json, io);
+        return await runImportCommand(engine, rest, json, io, {
+          ...(values['sample-sheet'] ? { sampleSheet: resolve(values['sample-sheet']) } : {}),
+          ...(values['write-deidentified-vcf'] ? { writeDeidentifiedCopy: true } : {}),
+        }, values['dicom-options'] === undefined ? undefined : parseDicomOptions(values['dicom-options']));
+      case 'imaging':
+        return await runImagingCommand(engine, values.modality, json, io);
+      case 'quarantine':
+        return await runQuarantineCommand(engine, rest, json, io);
+      case 'pgx':
+        return await runPgxCommand(engine, json, io);
+      case 'config':
+        return await runConfigCommand(engine, rest, json, io);
       case 'status': {
         const status = await engine.getStatus();
         if (json) io.out(JSON.stringify({ status }));
@@ -202,5 +239,6 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
 
 const invokedDirectly = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'));
 if (invokedDirectly) {
-  runCli(process.argv.slice(2)).then((code) => process.exit(code));
+  // Exit only once stdout is flushed: on a pipe, process.exit cuts off a large --json answer.
+  runCli(process.argv.slice(2)).then((code) => process.stdout.write('', () => process.exit(code)));
 }

@@ -24,6 +24,18 @@ const ITEMS_PER_TRANSACTION = 2000;
 /** At most this many resources wait for their Patient; past that they are rejected as orphans. */
 const MAX_DEFERRED = 200_000;
 
+/**
+ * This importer's share of the work when several import threads read the same files: NDJSON
+ * lines by line number, other files whole by their index in the job. Patient lines are read by
+ * every shard, so each knows every pseudonym, but written only by their owner.
+ */
+export interface FhirShard {
+  index: number;
+  count: number;
+}
+
+const PATIENT_LINE = /"resourceType"\s*:\s*"Patient"/;
+
 export interface FhirImportServices {
   sink: ImportSink;
   deid: FhirDeidentifier;
@@ -32,6 +44,7 @@ export interface FhirImportServices {
   storedTypes: ReadonlySet<string>;
   report(issue: ImportIssue): void;
   signal: AbortSignal;
+  shard?: FhirShard;
 }
 
 export class FhirImporter {
@@ -39,16 +52,55 @@ export class FhirImporter {
   private readonly shifts = new Map<string, number>();
   private readonly deferred: DeferredResource[] = [];
 
-  constructor(private readonly s: FhirImportServices) {}
+  private shard: FhirShard | undefined;
+
+  constructor(private readonly s: FhirImportServices) {
+    this.shard = s.shard;
+  }
+
+  /** Makes this importer one of several reading the same files. */
+  setShard(shard: FhirShard): void {
+    this.shard = shard;
+  }
+
+  /** Whether this shard reads file `fileIndex` at all (NDJSON: always, split by line). */
+  readsFile(fileIndex: number, kind: string): boolean {
+    const shard = this.shard;
+    return !shard || kind === 'fhir-ndjson' || fileIndex % shard.count === shard.index;
+  }
 
   /** Streams one file into the store, one transaction per batch of items. */
   async importFile(path: string, tally: FileTally): Promise<void> {
     // Bundle-local urn:uuid references resolve to Type/id where the bundle names both.
     const fullUrls = new Map<string, string>();
     const resolveReference = (ref: string) => fullUrls.get(ref);
-    for await (const items of readFhirFile(path, { signal: this.s.signal, onBytes: (n) => (tally.bytesRead = n), batchSize: ITEMS_PER_TRANSACTION })) {
-      for (const item of items) this.importItem(item, tally, fullUrls, resolveReference);
+    const shard = this.shard;
+    const owns = (lineNumber: number) => !shard || lineNumber % shard.count === shard.index;
+    const selectLine = shard ? (n: number, line: string) => owns(n) || PATIENT_LINE.test(line) : undefined;
+    for await (const items of readFhirFile(path, { signal: this.s.signal, onBytes: (n) => (tally.bytesRead = n), batchSize: ITEMS_PER_TRANSACTION, selectLine })) {
+      for (const item of items) {
+        if (shard && item.position.startsWith('line ') && !owns(Number(item.position.slice(5)))) {
+          // Another shard's Patient line: its row is written here too (identical, idempotent) so
+          // that this shard's resources never reach the store before their patient does; only
+          // the owner counts it.
+          if (item.ok && item.resource.resourceType === 'Patient' && !this.s.validator.validate(item.resource)) {
+            this.writePatient(item.resource, item.fullUrl);
+          }
+          continue;
+        }
+        this.importItem(item, tally, fullUrls, resolveReference);
+      }
       await this.s.sink.endBatch();
+    }
+  }
+
+  private writePatient(resource: Record<string, unknown>, fullUrl: string | undefined): void {
+    const { pseudonym, refKeys } = this.s.deid.identifyPatient(resource, fullUrl);
+    const patient = this.s.deid.deidentifyPatient(resource, { pseudonym, shiftDays: this.shiftFor(pseudonym) }, fullUrl);
+    this.s.sink.upsertPatient(patient);
+    for (const refKey of refKeys) {
+      this.aliases.set(refKey, pseudonym);
+      this.s.sink.addAlias(refKey, pseudonym);
     }
   }
 
@@ -87,17 +139,10 @@ export class FhirImporter {
   }
 
   private importPatient(resource: Record<string, unknown>, fullUrl: string | undefined, tally: FileTally): void {
-    const { pseudonym, refKeys } = this.s.deid.identifyPatient(resource, fullUrl);
-    const patient = this.s.deid.deidentifyPatient(resource, { pseudonym, shiftDays: this.shiftFor(pseudonym) }, fullUrl);
-    this.s.sink.upsertPatient(patient);
-    for (const refKey of refKeys) {
-      this.aliases.set(refKey, pseudonym);
-      this.s.sink.addAlias(refKey, pseudonym);
-    }
+    this.writePatient(resource, fullUrl);
     tally.accepted++;
     tally.inserted++;
   }
-
 
   /** De-identifies and stores a non-Patient resource; false when its patient is not known yet. */
   private importLinked(d: DeferredResource): boolean {

@@ -8,6 +8,7 @@ import type { WritableDB } from '../store/database.ts';
 import { createImportBatch } from '../store/import-writer.ts';
 import { sql } from '../store/sql.ts';
 import { startWorker } from '../util/worker-entry.ts';
+import { dicomPolicyRecord, type DicomRunOptions } from './dicom-import.ts';
 import type { ImportRunRequest } from './import-run.ts';
 import type { VcfRunOptions } from './vcf-import.ts';
 
@@ -36,6 +37,8 @@ export interface ImportJobsDeps {
 /** Per-job options by input kind. */
 export interface ImportJobOptions {
   vcf?: VcfRunOptions;
+  /** DICOM profile options and MRN-system mapping; files go to the engine's data folder. */
+  dicom?: Omit<DicomRunOptions, 'dataDir'>;
 }
 
 /** Keeps finished jobs this long so the UI can fetch their report. */
@@ -52,7 +55,13 @@ export class ImportJobs {
     const batchId = createImportBatch(this.deps.writer, policy);
     const startedAt = new Date().toISOString();
     // Paths are not audited: export file names often carry patient names.
-    this.deps.audit('import.started', { batch: batchId, inputs: paths.length, policy: `${policy.name} ${policy.version}` });
+    const dicomPolicy = options.dicom ? dicomPolicyRecord(options.dicom.options) : null;
+    this.deps.audit('import.started', {
+      batch: batchId,
+      inputs: paths.length,
+      policy: `${policy.name} ${policy.version}`,
+      ...(dicomPolicy ? { dicomPolicy: `${dicomPolicy.profile} ${dicomPolicy.version}`, dicomOptions: dicomPolicy.options } : {}),
+    });
     const request: ImportRunRequest = {
       databaseFile: this.deps.databaseFile,
       secret: new Uint8Array(this.deps.secret),
@@ -62,6 +71,7 @@ export class ImportJobs {
       paths,
       asOf: startedAt,
       ...(options.vcf ? { vcf: options.vcf } : {}),
+      ...(options.dicom ? { dicom: { ...options.dicom, dataDir: this.deps.dataDir } } : {}),
     };
     const initial: ImportJobState = {
       jobId,
@@ -77,7 +87,7 @@ export class ImportJobs {
     };
     // A larger young generation: parsing and de-identification allocate short-lived objects by
     // the million, and scavenges dominated the import thread's profile.
-    const worker = startWorker('import-worker', import.meta.url, { workerData: request, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
+    const worker = startWorker('import-worker', import.meta.url, { workerData: request, resourceLimits: { maxYoungGenerationSizeMb: 32 } });
     const job: Job = { state: initial, worker, lastSeq: 0, done: Promise.resolve(initial) };
     job.done = new Promise<ImportJobState>((resolve) => {
       let settled = false;

@@ -2,18 +2,19 @@
 // by ImportJobs). Files are processed one by one; each batch of records is one transaction, and
 // a file is marked complete only after its last batch, so a crash loses no committed work and a
 // re-run skips finished files and dedupes the rest by resource key.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import type { ImportIssue, ImportJobState } from '../api/contract.ts';
-import { createPseudonymKey, opaqueKey } from '../deid/pseudonym-key.ts';
+import { createPseudonymKey } from '../deid/pseudonym-key.ts';
 import { createFhirDeidentifier } from '../deid/fhir-deidentifier.ts';
 import { SAFE_HARBOR_POLICY, STORED_RESOURCE_TYPES } from '../deid/safe-harbor-policy.ts';
 import { detectInputKind, listInputFiles, type InputFile, type InputKind } from '../ingest/input-files.ts';
 import { createFhirValidator } from '../ingest/fhir/fhir-validator.ts';
-import { CancellationError, InvalidInputError } from '../util/errors.ts';
+import { CancellationError } from '../util/errors.ts';
+import { DicomImporter, type DicomRunOptions } from './dicom-import.ts';
+import { importFhirFiles } from './fhir-files.ts';
 import { FhirImporter } from './fhir-import.ts';
 import { MAX_REPORTED_ISSUES, newTally, rollUp, type FileTally } from './import-progress.ts';
 import { ImportSink } from './store-sink.ts';
+import { VcfImporter, type VcfRunOptions } from './vcf-import.ts';
 
 export interface ImportRunRequest {
   databaseFile: string;
@@ -24,6 +25,10 @@ export interface ImportRunRequest {
   paths: string[];
   /** The reference date for ages (Safe Harbor 90+ rule), as ISO. */
   asOf: string;
+  /** How VCF files of this job are linked and whether de-identified copies are written. */
+  vcf?: VcfRunOptions;
+  /** How DICOM files of this job are de-identified and linked, and where their copies go. */
+  dicom?: DicomRunOptions;
 }
 
 export interface ImportRunHooks {
@@ -31,12 +36,6 @@ export interface ImportRunHooks {
   onProgress(state: ImportJobState): void;
   /** Minimum interval between progress reports. */
   progressIntervalMs?: number;
-}
-
-async function sha256OfFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 /** Patient files first, so most references resolve on first sight; then the rest in stable order. */
@@ -92,51 +91,57 @@ export async function runImport(request: ImportRunRequest, hooks: ImportRunHooks
       report,
       signal: hooks.signal,
     });
+    const vcfImporter = request.vcf
+      ? new VcfImporter({ sink, key, options: request.vcf, report, signal: hooks.signal, onStateChange: () => progress(true) })
+      : null;
+    const dicomImporter = request.dicom
+      ? new DicomImporter({ sink, key, secret: request.secret, run: request.dicom, report, signal: hooks.signal, onStateChange: () => progress() })
+      : null;
+    const dicomFiles: { file: InputFile; tally: FileTally }[] = [];
     const tallyOf = new Map(tallies.map((t) => [t.file, t]));
     const timer = setInterval(() => progress(), hooks.progressIntervalMs ?? 250);
     try {
+      // FHIR first (its files are ordered first): later VCF alerts read the patients' medications.
+      await importFhirFiles({
+        files: ordered.filter((o) => o.kind.startsWith('fhir')).map((o) => ({ ...o, tally: tallyOf.get(o.file.path)! })),
+        importer,
+        sink,
+        key,
+        request,
+        report,
+        progress,
+        signal: hooks.signal,
+        // IT can pin the import to one thread on a shared machine.
+        shards: Number(process.env.DATASPACE_IMPORT_SHARDS) || undefined,
+      });
       for (const { file, kind } of ordered) {
         if (hooks.signal.aborted) throw new CancellationError();
+        if (kind.startsWith('fhir')) continue;
         const tally = tallyOf.get(file.path)!;
-        if (!kind.startsWith('fhir')) {
-          tally.kind = kind === 'dicom' || kind === 'vcf' ? kind : 'unknown';
-          tally.state = 'skipped';
-          tally.message =
-            kind === 'unknown'
-              ? 'not a FHIR, DICOM or VCF file'
-              : `${kind.toUpperCase()} import is not available in this version`;
-          report({ file: file.path, position: 'file', reason: tally.message, severity: 'skipped' });
+        if (kind === 'vcf' && vcfImporter) {
+          await vcfImporter.importFile(file, tally);
           continue;
         }
-        tally.kind = 'fhir';
-        const fingerprint = opaqueKey(key, 'source-file', `${file.path}|${file.bytes}|${file.mtimeMs}`);
-        if (sink.isFileCompleted(fingerprint)) {
-          tally.state = 'skipped';
-          tally.bytesRead = file.bytes;
-          tally.message = 'already imported (unchanged since)';
+        if (kind === 'dicom' && dicomImporter) {
+          // DICOM files go last, several at a time (dicom-import.ts).
+          dicomFiles.push({ file, tally });
           continue;
         }
-        sink.beginFile({ fingerprint, kind, bytes: file.bytes });
-        tally.state = 'running';
-        progress(true);
-        try {
-          await importer.importFile(file.path, tally);
-        } catch (error) {
-          if (error instanceof CancellationError) throw error;
-          tally.state = 'failed';
-          tally.message = error instanceof InvalidInputError ? error.message : 'the file could not be read';
-          report({ file: file.path, position: 'file', reason: tally.message, severity: 'rejected' });
-          continue;
-        }
-        sink.completeFile(fingerprint, await sha256OfFile(file.path), tally);
-        await sink.endBatch();
-        tally.state = 'done';
-        tally.bytesRead = file.bytes;
-        progress(true);
+        tally.kind = kind === 'dicom' || kind === 'vcf' ? kind : 'unknown';
+        tally.state = 'skipped';
+        tally.message =
+          kind === 'unknown'
+            ? 'not a FHIR, DICOM or VCF file'
+            : `${kind.toUpperCase()} import is not available in this version`;
+        report({ file: file.path, position: 'file', reason: tally.message, severity: 'skipped' });
       }
-      await importer.finishDeferred();
+      if (dicomImporter) {
+        await dicomImporter.importFiles(dicomFiles);
+        dicomImporter.finish();
+      }
     } finally {
       clearInterval(timer);
+      await dicomImporter?.close();
     }
   } catch (error) {
     if (!(error instanceof CancellationError)) {

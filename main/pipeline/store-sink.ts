@@ -1,10 +1,12 @@
 // Where an import's de-identified rows go. The writes run on their own worker thread, so
 // parsing, validation and de-identification on the import thread overlap with SQLite on the
 // other core. Operations travel in order, one message per transaction, with backpressure.
-import type { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import type { ReadableDB } from '../store/database.ts';
 import { openReadable } from '../store/database.ts';
 import type { SourceFileRecord, StoredPatient, StoredResource } from '../store/import-writer.ts';
+import type { StoredGenomicSample } from '../store/genomics-writer.ts';
+import type { QuarantineRecord, StoredImagingInstance, StoredImagingPatient } from '../store/imaging-writer.ts';
 import { sql } from '../store/sql.ts';
 import { startWorker } from '../util/worker-entry.ts';
 
@@ -13,11 +15,20 @@ export type StoreOp =
   | ['patient', StoredPatient]
   | ['alias', string, string]
   | ['resource', number, StoredResource]
+  | ['genomicSample', number, StoredGenomicSample]
+  | ['imagingPatient', StoredImagingPatient]
+  | ['imagingInstance', number, StoredImagingInstance]
+  | ['dicomQuarantine', QuarantineRecord]
+  | ['dicomPolicy', string]
   | ['beginFile', SourceFileRecord]
   | ['completeFile', string, string, { accepted: number; rejected: number; skipped: number }]
   | ['finishBatch', 'done' | 'cancelled' | 'failed', { files: number; accepted: number; inserted: number; rejected: number; skipped: number }];
 
-export type StoreWriterCommand = { type: 'ops'; seq: number; ops: StoreOp[] } | { type: 'close' };
+export type StoreWriterCommand =
+  | { type: 'ops'; seq: number; ops: StoreOp[] }
+  | { type: 'close' }
+  /** Another import thread writes through this writer too, over `port` (a second shard). */
+  | { type: 'attach'; port: MessagePort };
 export type StoreWriterReply =
   | { type: 'ack'; seq: number; written: [fileIndex: number, inserted: number, unchanged: number][] }
   | { type: 'error'; seq: number; message: string; stack?: string };
@@ -28,7 +39,7 @@ export interface StoreWriterInit {
 }
 
 /** Batches in flight before the import thread waits for the writer. */
-const MAX_IN_FLIGHT = 3;
+const MAX_IN_FLIGHT = 2;
 
 export class ImportSink {
   private ops: StoreOp[] = [];
@@ -36,14 +47,20 @@ export class ImportSink {
   private readonly pending = new Map<number, { resolve(): void; reject(e: Error): void }>();
   private failure: Error | null = null;
   private readonly reader: ReadableDB;
-  private readonly worker: Worker;
+  /** The writer thread this sink owns, or the port to another sink's writer. */
+  private readonly worker: Worker | MessagePort;
 
+  /**
+   * Starts a writer thread for `init`, or with `attachTo` (a port from `shareWriter` of another
+   * sink) writes through that sink's writer: one SQLite connection and cache for both threads.
+   */
   constructor(
     init: StoreWriterInit,
     private readonly onWritten: (fileIndex: number, inserted: number, unchanged: number) => void,
+    attachTo?: MessagePort,
   ) {
     this.reader = openReadable(init.databaseFile);
-    this.worker = startWorker('store-writer-worker', import.meta.url, { workerData: init });
+    this.worker = attachTo ?? startWorker('store-writer-worker', import.meta.url, { workerData: init });
     this.worker.on('message', (reply: StoreWriterReply) => {
       const waiter = this.pending.get(reply.seq);
       this.pending.delete(reply.seq);
@@ -54,10 +71,18 @@ export class ImportSink {
         this.fail(new Error(`The store writer failed: ${reply.message}`));
       }
     });
-    this.worker.on('error', (error) => this.fail(error));
-    this.worker.on('exit', (code) => {
-      if (this.pending.size > 0) this.fail(new Error(`The store writer stopped (exit code ${code}).`));
+    this.worker.on('error', (error: Error) => this.fail(error));
+    this.worker.on(attachTo ? 'close' : 'exit', (code?: number) => {
+      if (this.pending.size > 0) this.fail(new Error(`The store writer stopped (exit code ${code ?? 'none'}).`));
     });
+  }
+
+  /** A port through which another thread's sink can write with this sink's writer. */
+  shareWriter(): MessagePort {
+    if (!('threadId' in this.worker)) throw new Error('Only the sink that owns a writer can share it.');
+    const { port1, port2 } = new MessageChannel();
+    this.worker.postMessage({ type: 'attach', port: port2 } satisfies StoreWriterCommand, [port2]);
+    return port1;
   }
 
   private fail(error: Error): void {
@@ -76,6 +101,30 @@ export class ImportSink {
 
   upsertResource(fileIndex: number, resource: StoredResource): void {
     this.ops.push(['resource', fileIndex, resource]);
+  }
+
+  /** A linked VCF sample with its PGx calls; counted as one record of file `fileIndex`. */
+  upsertGenomicSample(fileIndex: number, sample: StoredGenomicSample): void {
+    this.ops.push(['genomicSample', fileIndex, sample]);
+  }
+
+  /** A patient first seen in DICOM; a FHIR Patient with the same pseudonym keeps its row. */
+  addImagingPatient(patient: StoredImagingPatient): void {
+    this.ops.push(['imagingPatient', patient]);
+  }
+
+  /** A de-identified DICOM instance (its file already stored); counted as one record of `fileIndex`. */
+  addImagingInstance(fileIndex: number, instance: StoredImagingInstance): void {
+    this.ops.push(['imagingInstance', fileIndex, instance]);
+  }
+
+  quarantineDicom(record: QuarantineRecord): void {
+    this.ops.push(['dicomQuarantine', record]);
+  }
+
+  /** The DICOM profile, version and options of this batch, as JSON. */
+  recordDicomPolicy(policyJson: string): void {
+    this.ops.push(['dicomPolicy', policyJson]);
   }
 
   beginFile(file: SourceFileRecord): void {
@@ -124,6 +173,11 @@ export class ImportSink {
     return this.reader.pluck<string>(sql`SELECT pseudonym FROM patient_alias WHERE ref_key = ${refKey}`);
   }
 
+  /** The file SHA-256 of a committed DICOM instance, by its de-identified SOP Instance UID. */
+  storedImagingFile(sopInstanceUid: string): string | undefined {
+    return this.reader.pluck<string>(sql`SELECT file_sha256 FROM imaging_instance WHERE sop_instance_uid = ${sopInstanceUid}`);
+  }
+
   isFileCompleted(fingerprint: string): boolean {
     return this.reader.pluck<number>(sql`SELECT completed FROM source_file WHERE fingerprint = ${fingerprint}`) === 1;
   }
@@ -135,8 +189,21 @@ export class ImportSink {
       this.ops.push(['finishBatch', status, totals()]);
       await this.flush();
     } finally {
-      this.worker.postMessage({ type: 'close' } satisfies StoreWriterCommand);
-      this.reader.close();
+      this.shutdown();
     }
+  }
+
+  /** Waits for what was sent and closes, leaving the batch to whoever owns it (an import shard). */
+  async detach(): Promise<void> {
+    try {
+      await this.flush();
+    } finally {
+      this.shutdown();
+    }
+  }
+
+  private shutdown(): void {
+    this.worker.postMessage({ type: 'close' } satisfies StoreWriterCommand);
+    this.reader.close();
   }
 }

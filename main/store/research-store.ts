@@ -9,6 +9,7 @@ import type {
   TimelineEvent,
 } from '../api/contract.ts';
 import type { ReadableDB } from './database.ts';
+import { ImagingStore } from './imaging-store.ts';
 import { sql, sqlId } from './sql.ts';
 
 const sortColumns: Record<PatientSortKey, string> = {
@@ -86,16 +87,22 @@ export class ResearchStore {
       SELECT pseudonym, sex, age_group, encounters, conditions, observations, medications
       FROM patient WHERE pseudonym = ${pseudonym}`);
     if (!row) return null;
-    const events = this.db.all<{ type: string; start_day: number | null; end_day: number | null; codes: string; body: string }>(sql`
+    const events: { type: string; start_day: number | null; end_day: number | null; codes: string; body: string; detail?: string }[] = this.db.all<{ type: string; start_day: number | null; end_day: number | null; codes: string; body: string }>(sql`
       SELECT type, start_day, end_day, codes, body FROM resource
       WHERE pseudonym = ${pseudonym} ORDER BY start_day IS NULL, start_day, type`);
+    // Imaging studies (DICOM) join the timeline in the same order: dated first, by day, then type.
+    const imaging = new ImagingStore(this.db).timelineRows(pseudonym);
+    if (imaging.length > 0) {
+      events.push(...imaging);
+      events.sort((a, b) => Number(a.start_day === null) - Number(b.start_day === null) || (a.start_day ?? 0) - (b.start_day ?? 0) || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
+    }
     const first = events.find((e) => e.start_day !== null)?.start_day ?? 0;
     const timeline: TimelineEvent[] = events.map((e) => ({
       day: e.start_day === null ? 0 : e.start_day - first,
       endDay: e.end_day === null ? null : e.end_day - first,
       type: e.type,
       codes: JSON.parse(e.codes) as string[],
-      detail: timelineDetail(e.type, e.body),
+      detail: e.detail ?? timelineDetail(e.type, e.body),
     }));
     return { patient: toPatientRow(row), timeline };
   }

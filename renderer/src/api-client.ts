@@ -75,6 +75,13 @@ const API_METHODS = {
   getPatient: true,
   listAudit: true,
   verifyAudit: true,
+  listGenomicSamples: true,
+  getPgxSummary: true,
+  listPgxPatients: true,
+  listImagingStudies: true,
+  listQuarantine: true,
+  discardQuarantined: true,
+  loadSampleData: true,
 } satisfies Record<ApiMethod, true>;
 
 function buildApi(invoke: (method: ApiMethod, args: unknown[]) => Promise<unknown>): DataSpaceApi {

@@ -34,6 +34,15 @@ export function AppHeader({
           <h1 className="institution-name" data-testid="institution-name">
             {status?.institution.displayName ?? '…'}
           </h1>
+          {status?.synthetic ? (
+            <span
+              className="synthetic-badge"
+              data-testid="synthetic-badge"
+              title="This store holds generated sample patients, not real people."
+            >
+              synthetic data
+            </span>
+          ) : null}
         </div>
       </div>
       <dl className="header-facts">

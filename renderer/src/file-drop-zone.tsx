@@ -90,10 +90,10 @@ export function FileDropZone({
       <svg className="drop-icon" viewBox="0 0 24 24" aria-hidden="true">
         <path d="M12 3v12m0-12-4 4m4-4 4 4M4 15v4a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-4" />
       </svg>
-      <p className="drop-title">Drop FHIR exports or folders here</p>
+      <p className="drop-title">Drop FHIR exports, DICOM files or folders here</p>
       <p className="drop-hint">
-        Bundles (.json) and bulk exports (.ndjson). Files are read locally and de-identified before
-        anything is stored.
+        FHIR Bundles (.json) and bulk exports (.ndjson); DICOM Part 10 files, DICOMDIR media and
+        whole folders of images. Files are read locally and de-identified before anything is stored.
       </p>
       <div className="drop-actions">
         <button

@@ -39,6 +39,9 @@ export function ImportSummary({
   const label = (file: string) => labels.get(file) ?? baseName(file);
   const { totals } = job;
   const rejections = job.issues.filter((i) => i.severity === 'rejected');
+  // DICOM files held back for review: their names are shown here only, never stored.
+  const heldBack = job.issues.filter((i) => i.severity === 'quarantined');
+  const warnings = job.issues.filter((i) => i.severity === 'warning');
   const skippedTypes = Object.entries(job.skippedByType).sort(
     (a, b) => b[1] - a[1] || a[0].localeCompare(b[0]),
   );
@@ -53,6 +56,11 @@ export function ImportSummary({
   return (
     <div className="summary" data-testid="import-summary">
       {job.error ? <ErrorNotice error={job.error} title="The import could not run" /> : null}
+      {warnings.map((w, i) => (
+        <div key={i} className="notice notice-warn" role="status">
+          {w.reason}
+        </div>
+      ))}
       <div className="panel">
         <div className="panel-head">
           <h3>Summary</h3>
@@ -184,6 +192,36 @@ export function ImportSummary({
           </div>
         )}
       </div>
+
+      {heldBack.length > 0 ? (
+        <div className="panel" data-testid="held-back">
+          <div className="panel-head">
+            <h3>Held back for review ({formatCount(heldBack.length)})</h3>
+          </div>
+          <p className="muted">
+            Not stored: header de-identification cannot make these safe. They are listed in the
+            Quarantine view without their names; the names below are shown only in this report.
+          </p>
+          <div className="table-scroll">
+            <table className="data-table">
+              <thead>
+                <tr>
+                  <th scope="col">File</th>
+                  <th scope="col">Reason</th>
+                </tr>
+              </thead>
+              <tbody>
+                {heldBack.slice(0, MAX_REJECTION_ROWS).map((r, i) => (
+                  <tr key={i}>
+                    <td className="mono cell-wrap">{label(r.file)}</td>
+                    <td className="cell-wrap">{r.reason}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      ) : null}
     </div>
   );
 }

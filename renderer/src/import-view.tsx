@@ -7,10 +7,12 @@ import { FileDropZone } from './file-drop-zone.tsx';
 import { formatBytes, formatCount } from './format.ts';
 import { ImportProgress, TransferProgressList } from './import-progress.tsx';
 import { ImportSummary } from './import-summary.tsx';
+import { SampleDataPanel } from './sample-data-panel.tsx';
 
 type ImportPhase =
   | { kind: 'idle'; notice?: ApiError }
   | { kind: 'transferring'; files: FileToImport[]; transferred: number[] }
+  | { kind: 'generating' }
   | {
       kind: 'running';
       jobId: string;
@@ -30,6 +32,8 @@ function statusText(phase: ImportPhase): string {
       return 'No import running';
     case 'transferring':
       return 'Transferring files…';
+    case 'generating':
+      return 'Generating sample data…';
     case 'running':
       return phase.cancelling ? 'Cancelling import…' : 'Importing…';
     case 'finished':
@@ -47,7 +51,14 @@ function sameFile(a: FileToImport, b: FileToImport): boolean {
   );
 }
 
-export function ImportView({ onFinished }: { onFinished(): void }) {
+export function ImportView({
+  onFinished,
+  storeEmpty = false,
+}: {
+  onFinished(): void;
+  /** The store holds no patients: offer synthetic sample data. */
+  storeEmpty?: boolean;
+}) {
   const [selection, setSelection] = useState<FileToImport[]>([]);
   const [phase, setPhase] = useState<ImportPhase>({ kind: 'idle' });
   const abort = useRef<AbortController | null>(null);
@@ -138,6 +149,17 @@ export function ImportView({ onFinished }: { onFinished(): void }) {
     }
   };
 
+  const loadSampleData = async () => {
+    setPhase({ kind: 'generating' });
+    try {
+      const { jobId } = await engineClient.api.loadSampleData({});
+      lastEventAt.current = 0;
+      setPhase({ kind: 'running', jobId, labels: new Map(), job: null, cancelling: false });
+    } catch (error) {
+      setPhase({ kind: 'idle', notice: asApiError(error) });
+    }
+  };
+
   const cancel = () => {
     if (phase.kind === 'transferring') abort.current?.abort();
     if (phase.kind === 'running') {
@@ -152,7 +174,7 @@ export function ImportView({ onFinished }: { onFinished(): void }) {
     }
   };
 
-  const busy = phase.kind === 'transferring' || phase.kind === 'running';
+  const busy = phase.kind === 'transferring' || phase.kind === 'running' || phase.kind === 'generating';
   const selectedBytes = selection.reduce((sum, f) => sum + f.file.size, 0);
 
   return (
@@ -171,6 +193,10 @@ export function ImportView({ onFinished }: { onFinished(): void }) {
       </div>
 
       <FileDropZone disabled={busy} onFiles={addFiles} />
+
+      {storeEmpty && selection.length === 0 && (phase.kind === 'idle' || phase.kind === 'generating') ? (
+        <SampleDataPanel disabled={busy} onLoad={() => void loadSampleData()} />
+      ) : null}
 
       {selection.length > 0 && !busy ? (
         <div className="selection panel">

@@ -5,6 +5,7 @@ import { asApiError, engineClient } from './api-client.ts';
 import { ErrorNotice } from './error-notice.tsx';
 import { formatCode, formatCount } from './format.ts';
 import { PatientTimeline } from './patient-timeline.tsx';
+import { PgxPanel } from './pgx-panel.tsx';
 
 const MAX_EVENT_ROWS = 500;
 
@@ -83,6 +84,7 @@ export function PatientDetailPanel({ pseudonym, onClose }: { pseudonym: string; 
               <dd>{formatCount(detail.patient.medications)}</dd>
             </div>
           </dl>
+          {detail.pgx && detail.pgx.length > 0 ? <PgxPanel results={detail.pgx} alerts={detail.alerts ?? []} /> : null}
           <p className="muted small">
             Days are counted from the first contact (day 0). No dates are stored or shown.
           </p>

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import {
@@ -113,10 +113,10 @@ function writeWorkload(dir: string, patients: number, encountersPerPatient: numb
   return patients + patients * encountersPerPatient;
 }
 
-function runCliImport(dataDir: string, input: string) {
+function runCliImport(dataDir: string, input: string, env: Record<string, string> = {}) {
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'main/host/cli.ts'), 'import', input, '--data-dir', dataDir, '--json'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, DATASPACE_PASSPHRASE: TEST_PASSPHRASE },
+    env: { ...process.env, DATASPACE_PASSPHRASE: TEST_PASSPHRASE, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -161,6 +161,37 @@ test('killing the import process mid-run loses no committed work and the re-run 
   const statuses = db.prepare('SELECT status FROM import_batch ORDER BY id').pluck().all();
   db.close();
   assert.deepEqual(statuses, ['interrupted', 'done'], 'the killed batch is marked interrupted on the next start');
+});
+
+test('an import split across two threads stores exactly what a single-threaded import stores', { timeout: 600_000 }, async (t) => {
+  const dir = tempDir('fhir-shards');
+  t.after(dir.remove);
+  const input = join(dir.path, 'input');
+  writeWorkload(input, 6000, 12); // about 20 MB: over the size at which imports are split
+  // One initialised data folder, copied, so both imports use the same institution key.
+  await (await testEngine(join(dir.path, 'single'))).close();
+  cpSync(join(dir.path, 'single'), join(dir.path, 'sharded'), { recursive: true });
+  const single = runCliImport(join(dir.path, 'single'), input, { DATASPACE_IMPORT_SHARDS: '1' });
+  assert.equal(await single.exited, 0);
+  const sharded = runCliImport(join(dir.path, 'sharded'), input, { DATASPACE_IMPORT_SHARDS: '2' });
+  assert.equal(await sharded.exited, 0);
+  const a = JSON.parse(single.stdout()).import;
+  const b = JSON.parse(sharded.stdout()).import;
+  assert.deepEqual(b.totals.accepted, a.totals.accepted);
+  assert.equal(a.totals.accepted, 6000 + 72000);
+  assert.equal(b.totals.inserted, a.totals.inserted);
+  const dump = (name: string) => {
+    const db = new Database(join(dir.path, name, 'dataspace.sqlite'), { readonly: true });
+    const rows = {
+      resources: db.prepare('SELECT key, type, pseudonym, start_day, end_day, codes, body FROM resource ORDER BY key').raw().all(),
+      patients: db.prepare('SELECT pseudonym, sex, age_group, birth_year, birth_day, encounters FROM patient ORDER BY pseudonym').raw().all(),
+      aliases: db.prepare('SELECT ref_key, pseudonym FROM patient_alias ORDER BY ref_key').raw().all(),
+      files: db.prepare('SELECT completed, content_sha256, accepted FROM source_file ORDER BY content_sha256').raw().all(),
+    };
+    db.close();
+    return rows;
+  };
+  assert.deepEqual(dump('sharded'), dump('single'));
 });
 
 test('a tampered audit row is reported by dataspace audit verify', { timeout: 120_000 }, async (t) => {

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { createEngine, type Engine } from '../../main/engine.ts';
 import { passphraseKeyProtector } from '../../main/store/key-protector.ts';
@@ -40,12 +41,15 @@ export function filesUnder(dir: string): string[] {
 /**
  * Every byte the engine wrote under `dataDir`, as text views to search: each file's raw bytes
  * decoded as UTF-8, plus for SQLite files a logical dump
- * of every table, because long values can be split across overflow pages in the raw file.
+ * of every table, because long values can be split across overflow pages in the raw file,
+ * and for gzip files (the de-identified BGZF VCF copies) their decompressed text.
  */
 export function writtenText(dataDir: string): { file: string; text: string }[] {
   const views: { file: string; text: string }[] = [];
   for (const file of filesUnder(dataDir)) {
-    views.push({ file, text: readFileSync(file).toString('utf8') });
+    const bytes = readFileSync(file);
+    views.push({ file, text: bytes.toString('utf8') });
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) views.push({ file: `${file} gunzipped`, text: gunzipSync(bytes).toString('utf8') });
     if (file.endsWith('.sqlite')) {
       const db = new Database(file, { readonly: true });
       const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all() as string[];

@@ -11,11 +11,14 @@ import { Tags } from '../../ingest/dicom/dicom-tag.ts';
 import type { DicomTag } from '../../ingest/dicom/dicom-tag.ts';
 import { readDicom } from '../../ingest/dicom/read-dicom.ts';
 import type { DicomReadErrorCode, DicomReadSuccess } from '../../ingest/dicom/read-dicom.ts';
+import { checkPart10Framing } from '../../ingest/dicom/check-part10-framing.ts';
+import { datasetEncodingOf, isDeflated } from '../../ingest/dicom/transfer-syntax.ts';
 import { writePart10 } from '../../ingest/dicom/write-dicom.ts';
 import type { OutputNode } from '../../ingest/dicom/write-dicom.ts';
 import { InvalidInputError } from '../../util/errors.ts';
 import type { PseudonymKey } from '../pseudonym-key.ts';
 import { dateShiftDays, deidentifiedUid, patientPseudonym } from '../pseudonym-key.ts';
+import { ageGroupOf } from '../safe-harbor-age.ts';
 import { burnedInAnnotationRisk } from './burned-in-annotation-risk.ts';
 import { DescriptorCleaner } from './clean-descriptor-text.ts';
 import { dicomDateToDay } from './dicom-date-shift.ts';
@@ -59,6 +62,10 @@ export interface DeidentifiedInstanceSummary {
   /** SHA-256 of the Pixel Data value field as stored (encapsulated: items and fragments). */
   pixelDataSha256: string | null;
   encapsulatedPixelData: boolean;
+  /** FHIR administrative gender and Safe Harbor age group; null unless Retain Patient Characteristics. */
+  patientSex: 'male' | 'female' | 'other' | null;
+  /** From Patient's Age (0010,1010) at the study: "0-4" ... "85-89", "90+". */
+  patientAgeGroup: string | null;
 }
 
 /** Why an input produced no output. `dicomdir` and `not-dicom` are skips rather than errors. */
@@ -123,7 +130,7 @@ function deidentifyWithPolicy(bytes: Buffer, ctx: DicomDeidContext, policy: Comp
   for (const node of deidentificationRecord(dataset, policy.options)) upsert(nodes, node);
   const output = writePart10({ sopClassUid, sopInstanceUid: summary.sopInstanceUid, transferSyntax: read.transferSyntax }, nodes);
 
-  const problem = verifyOutput(output, dataset);
+  const problem = verifyOutput(output, dataset, read.transferSyntax);
   if (problem) return { outcome: 'rejected', code: 'internal', reason: problem };
   return { outcome: 'ok', output, pseudonym, shiftDays, summary };
 }
@@ -142,11 +149,26 @@ function pixelDataElement(dataset: DicomDataset): DicomElement | undefined {
     ?? findElement(dataset, Tags.DoubleFloatPixelData);
 }
 
-/** Never hand out a file we cannot read back, or whose pixel data is not byte-identical. */
-function verifyOutput(output: Buffer, source: DicomDataset): string | null {
+/**
+ * Never hand out a file we cannot read back, or whose pixel data is not byte-identical. A full
+ * re-read cost a fifth of de-identification; the framing check proves what a writer bug could
+ * break (every length, item and delimiter we encoded; unchanged elements are copied verbatim from
+ * bytes the reader accepted) and finds the pixel element to compare. Deflated output is re-read.
+ */
+function verifyOutput(output: Buffer, source: DicomDataset, transferSyntax: string): string | null {
+  const before = pixelDataElement(source);
+  if (!isDeflated(transferSyntax)) {
+    const framing = checkPart10Framing(output, datasetEncodingOf(transferSyntax));
+    if (framing.problem) return `the de-identified output is not well formed (${framing.problem})`;
+    const after = framing.pixelData;
+    if (!before && !after) return null;
+    if (!before || !after || !output.subarray(after.start, after.end).equals(source.bytes.subarray(before.start, before.end))) {
+      return 'the de-identified output does not carry the input pixel data unchanged';
+    }
+    return null;
+  }
   const reread = readDicom(output);
   if (!reread.ok) return `the de-identified output does not re-read (${reread.reason})`;
-  const before = pixelDataElement(source);
   const after = pixelDataElement(reread.dataset);
   if (!before && !after) return null;
   if (!before || !after || !elementValueBytes(source, before).equals(elementValueBytes(reread.dataset, after))) {
@@ -191,5 +213,21 @@ function summarize(
     numberOfFrames: Number.isSafeInteger(frames) && frames > 0 ? frames : pixels ? 1 : null,
     pixelDataSha256: pixels ? createHash('sha256').update(elementValueBytes(dataset, pixels)).digest('hex') : null,
     encapsulatedPixelData: pixels?.encapsulated ?? false,
+    ...patientCharacteristics(dataset, policy.options.retainPatientCharacteristics),
+  };
+}
+
+const SEX_CODES: Record<string, 'male' | 'female' | 'other'> = { M: 'male', F: 'female', O: 'other' };
+/** PS3.5 Table 6.2-1 AS: nnnD, nnnW, nnnM or nnnY. */
+const AGE_STRING = /^(\d{3})([DWMY])$/;
+
+function patientCharacteristics(dataset: DicomDataset, retain: boolean): Pick<DeidentifiedInstanceSummary, 'patientSex' | 'patientAgeGroup'> {
+  if (!retain) return { patientSex: null, patientAgeGroup: null };
+  const age = AGE_STRING.exec(stringValue(dataset, Tags.PatientAge) ?? '');
+  const years = age ? (age[2] === 'Y' ? Number(age[1]) : 0) : null;
+  return {
+    patientSex: SEX_CODES[stringValue(dataset, Tags.PatientSex)?.toUpperCase() ?? ''] ?? null,
+    // 45 CFR 164.514(b)(2)(i)(C): ages over 89 are aggregated into one group.
+    patientAgeGroup: years === null ? null : ageGroupOf(years),
   };
 }

@@ -120,6 +120,8 @@ function parseAllowlist(entries: readonly string[]): Set<string> {
 }
 
 const compiled = new Map<string, CompiledPolicy>();
+/** Bounds the per-policy cache against files full of distinct private tags (fuzzed input). */
+const MAX_DERIVED_TAGS = 65_536;
 
 /** Resolves every row once per distinct set of options; throws InvalidInputError for a bad allowlist. */
 export function compilePolicy(options: DicomDeidOptions): CompiledPolicy {
@@ -137,13 +139,22 @@ export function compilePolicy(options: DicomDeidOptions): CompiledPolicy {
     actions.set(tag, resolveAction(row, vr, options));
   }
   const frozen = { ...options, safePrivateAllowlist: [...(options.safePrivateAllowlist ?? [])] };
+  // Tags outside the exact rows (private, curve, overlay, unlisted) resolve once each: every
+  // element of every file asks (the identifying-text collector too), and resolveAction allocates.
+  const derived = new Map<DicomTag, ProfileAction | null>();
   const policy: CompiledPolicy = {
     options: Object.freeze(frozen),
     actionFor(tag) {
       const exact = actions.get(tag);
       if (exact) return exact;
-      const row = profileRowFor(tag);
-      return row ? resolveAction(row, rowVr(row, null), options) : null;
+      let action = derived.get(tag);
+      if (action === undefined) {
+        const row = profileRowFor(tag);
+        action = row ? resolveAction(row, rowVr(row, null), options) : null;
+        if (derived.size >= MAX_DERIVED_TAGS) derived.clear();
+        derived.set(tag, action);
+      }
+      return action;
     },
     vrFor(tag) {
       const exact = vrs.get(tag);

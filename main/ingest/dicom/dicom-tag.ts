@@ -64,6 +64,8 @@ export const Tags = {
   PatientName: tagOf(0x0010, 0x0010),
   PatientID: tagOf(0x0010, 0x0020),
   IssuerOfPatientID: tagOf(0x0010, 0x0021),
+  PatientSex: tagOf(0x0010, 0x0040),
+  PatientAge: tagOf(0x0010, 0x1010),
   PatientIdentityRemoved: tagOf(0x0012, 0x0062),
   DeidentificationMethod: tagOf(0x0012, 0x0063),
   DeidentificationMethodCodeSequence: tagOf(0x0012, 0x0064),

@@ -7,7 +7,7 @@ import { CORRUPT_COMPRESSION, readInputText } from '../input-text-stream.ts';
 import type { FhirItem, FhirTextParser } from './fhir-item.ts';
 import { sniffFhirJsonKind } from './fhir-json-kind.ts';
 import { JsonDocumentParser } from './json-document-parser.ts';
-import { NdjsonParser } from './ndjson-parser.ts';
+import { NdjsonParser, type NdjsonLineFilter } from './ndjson-parser.ts';
 
 export type { FhirItem } from './fhir-item.ts';
 
@@ -18,6 +18,8 @@ export interface FhirReadOptions {
   onBytes?: (bytesReadSoFar: number) => void;
   /** Most items per yielded batch (default 500). */
   batchSize?: number;
+  /** NDJSON only: lines for which this returns false are skipped unparsed. */
+  selectLine?: NdjsonLineFilter;
 }
 
 const DEFAULT_BATCH_SIZE = 500;
@@ -25,9 +27,9 @@ const DEFAULT_BATCH_SIZE = 500;
 // resources (base64 attachments) do not pile up 500 deep.
 const BATCH_TEXT_CHARS = 8 * 1024 * 1024;
 
-function parserFor(firstText: string, path: string): FhirTextParser {
+function parserFor(firstText: string, path: string, selectLine?: NdjsonLineFilter): FhirTextParser {
   return sniffFhirJsonKind(firstText, basename(path)) === 'fhir-ndjson'
-    ? new NdjsonParser()
+    ? new NdjsonParser(selectLine)
     : new JsonDocumentParser();
 }
 
@@ -49,7 +51,7 @@ export async function* readFhirFile(
   let failed = false;
   try {
     for await (const text of readInputText(path, { signal, onBytes: options.onBytes })) {
-      parser ??= parserFor(text, path);
+      parser ??= parserFor(text, path, options.selectLine);
       parser.push(text, batch);
       batchChars += text.length;
       while (batch.length >= batchSize) {
@@ -70,7 +72,7 @@ export async function* readFhirFile(
     failed = true;
   }
   // An empty file is a valid (empty) NDJSON export but not a JSON document.
-  if (!parser && !failed) parser = parserFor('', path);
+  if (!parser && !failed) parser = parserFor('', path, options.selectLine);
   parser?.end(batch);
   for (let start = 0; start < batch.length; start += batchSize)
     yield batch.slice(start, start + batchSize);

@@ -12,8 +12,13 @@ function isBlank(line: string): boolean {
   return true;
 }
 
+/** Decides before parsing whether a line is read at all (lets parallel readers split a file). */
+export type NdjsonLineFilter = (lineNumber: number, line: string) => boolean;
+
 /** Splits text into lines and parses each as one resource; positions are `line N`. */
 export class NdjsonParser implements FhirTextParser {
+  constructor(private readonly selectLine?: NdjsonLineFilter) {}
+
   private lineNumber = 0;
   private pending: string[] = [];
   private pendingChars = 0;
@@ -71,6 +76,7 @@ export class NdjsonParser implements FhirTextParser {
   private parseLine(rawLine: string, out: FhirItem[]): void {
     const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
     if (isBlank(line)) return;
+    if (this.selectLine && !this.selectLine(this.lineNumber, line)) return;
     const position = `line ${this.lineNumber}`;
     let value: unknown;
     try {

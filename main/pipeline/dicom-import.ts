@@ -1,0 +1,283 @@
+// Imports DICOM files: read (chunked, with progress) → de-identify (PS3.15 Basic Profile, in a
+// pool of worker threads) → store the de-identified file content-addressed in the data folder →
+// send its rows through the ImportSink, so the writer thread commits them in order. Composes
+// ingest, deid and store, which know nothing of each other.
+import { open } from 'node:fs/promises';
+import type { ImportIssue } from '../api/contract.ts';
+import type { DicomDeidOptions } from '../deid/dicom/dicom-deid-options.ts';
+import { DICOM_BASIC_PROFILE, deidentificationMethodCodes } from '../deid/dicom/dicom-deid-options.ts';
+import { compilePolicy } from '../deid/dicom/dicom-deid-policy.ts';
+import type { MrnSystemMapping } from '../deid/dicom/mrn-system-mapping.ts';
+import { opaqueKey, type PseudonymKey } from '../deid/pseudonym-key.ts';
+import type { InputFile } from '../ingest/input-files.ts';
+import { removeAbandonedTemporaryFiles, storeDicomFile } from '../store/dicom-file-store.ts';
+import { CancellationError, InvalidInputError } from '../util/errors.ts';
+import { DicomDeidPool, defaultDicomThreads, type DicomDeidResult } from './dicom-deid-pool.ts';
+import type { FileTally } from './import-progress.ts';
+import type { ImportSink } from './store-sink.ts';
+
+/** How the DICOM files of one job are de-identified and linked. */
+export interface DicomRunOptions {
+  /** The data folder: de-identified files go to its dicom/ folder. */
+  dataDir: string;
+  options: DicomDeidOptions;
+  mrnSystems: MrnSystemMapping;
+  /** De-identification worker threads; default one per core, at most four. */
+  threads?: number;
+}
+
+export interface DicomImportServices {
+  sink: ImportSink;
+  key: PseudonymKey;
+  secret: Uint8Array;
+  run: DicomRunOptions;
+  report(issue: ImportIssue): void;
+  signal: AbortSignal;
+  onStateChange(): void;
+}
+
+/** Larger files are refused: de-identification holds a file and its copy in memory. */
+export const MAX_DICOM_FILE_BYTES = 2 * 1024 ** 3 - 1;
+const READ_CHUNK_BYTES = 4 * 1024 * 1024;
+/** Files per transaction: a commit per file would dominate for thousands of small instances. */
+const FILES_PER_TRANSACTION = 64;
+const HELD_BACK = 'DICOM held back for review';
+const DICOMDIR = 'DICOMDIR';
+
+/** What is recorded with the batch: the profile, its version and the options in force. */
+export function dicomPolicyRecord(options: DicomDeidOptions): { profile: string; version: string; options: DicomDeidOptions; methodCodes: string[] } {
+  return {
+    profile: DICOM_BASIC_PROFILE.name,
+    version: DICOM_BASIC_PROFILE.version,
+    options,
+    methodCodes: deidentificationMethodCodes(options).map((code) => code.value),
+  };
+}
+
+export class DicomImporter {
+  private readonly pool: DicomDeidPool;
+  private readonly threads: number;
+  /** SOP Instance UID → file SHA-256 of instances stored by this job (not yet visible to reads). */
+  private readonly storedThisJob = new Map<string, string>();
+  private readonly patientsThisJob = new Set<string>();
+  private unmappedIssuer = 0;
+  private uncommitted = 0;
+  private started = false;
+
+  constructor(private readonly s: DicomImportServices) {
+    // Invalid options (a bad safe-private allowlist entry) fail the job before any file is read.
+    compilePolicy(s.run.options);
+    this.threads = Math.max(1, s.run.threads ?? defaultDicomThreads());
+    this.pool = new DicomDeidPool({ secret: s.secret, options: s.run.options, mrnSystems: s.run.mrnSystems }, this.threads);
+  }
+
+  /** Imports the files, several at a time; files already imported unchanged are skipped. */
+  async importFiles(files: readonly { file: InputFile; tally: FileTally }[]): Promise<void> {
+    if (files.length === 0) return;
+    if (!this.started) {
+      this.started = true;
+      this.s.sink.recordDicomPolicy(JSON.stringify(dicomPolicyRecord(this.s.run.options)));
+      await removeAbandonedTemporaryFiles(this.s.run.dataDir);
+    }
+    const inFlight = new Set<Promise<void>>();
+    let failure: unknown = null;
+    // One file being read while every worker de-identifies another.
+    const limit = this.threads + 1;
+    for (const { file, tally } of files) {
+      if (this.s.signal.aborted || failure) break;
+      tally.kind = 'dicom';
+      // The same key as FHIR files (import-run.ts): path, size and mtime, never stored in clear.
+      const fingerprint = opaqueKey(this.s.key, 'source-file', `${file.path}|${file.bytes}|${file.mtimeMs}`);
+      if (this.s.sink.isFileCompleted(fingerprint)) {
+        tally.state = 'skipped';
+        tally.bytesRead = file.bytes;
+        tally.message = 'already imported (unchanged since)';
+        continue;
+      }
+      const task: Promise<void> = this.importFile(file, tally, fingerprint)
+        .catch((error: unknown) => {
+          failure ??= error;
+        })
+        .finally(() => inFlight.delete(task));
+      inFlight.add(task);
+      while (inFlight.size >= limit) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+    if (failure) throw failure;
+    await this.s.sink.endBatch();
+    if (this.s.signal.aborted) throw new CancellationError();
+  }
+
+  /** Reports, once per job, files whose Patient ID could not be placed in a configured MRN system. */
+  finish(): void {
+    if (this.unmappedIssuer > 0) {
+      this.s.report({
+        file: '',
+        position: 'job',
+        reason: `${this.unmappedIssuer} DICOM file(s) have an Issuer of Patient ID with no configured MRN system, so they were not linked to FHIR patients; set dicom.mrn-system.<issuer> or dicom.default-mrn-system and import them again`,
+        severity: 'warning',
+      });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  private async importFile(file: InputFile, tally: FileTally, fingerprint: string): Promise<void> {
+    tally.state = 'running';
+    let result: DicomDeidResult;
+    try {
+      const bytes = await this.readFile(file.path, tally);
+      result = await this.pool.run(bytes);
+    } catch (error) {
+      if (error instanceof CancellationError) {
+        tally.state = 'cancelled';
+        return;
+      }
+      this.reject(tally, error instanceof InvalidInputError ? error.message : 'the file could not be read or de-identified');
+      return;
+    }
+    tally.bytesRead = tally.bytesTotal;
+    switch (result.outcome) {
+      case 'rejected':
+        this.onRejected(tally, fingerprint, result);
+        break;
+      case 'quarantine':
+        this.onQuarantined(file, tally, fingerprint, result);
+        break;
+      case 'ok':
+        await this.onDeidentified(tally, fingerprint, result);
+        break;
+    }
+    this.s.onStateChange();
+    if (++this.uncommitted >= FILES_PER_TRANSACTION) {
+      this.uncommitted = 0;
+      await this.s.sink.endBatch();
+    }
+  }
+
+  private onRejected(tally: FileTally, fingerprint: string, result: Extract<DicomDeidResult, { outcome: 'rejected' }>): void {
+    if (result.code === 'dicomdir') {
+      // Media indexes (PS3.10 8.2) list files and carry patient names: read, never stored.
+      this.skip(tally, 'skipped: DICOMDIR index', DICOMDIR);
+      this.complete(tally, fingerprint, result.inputSha256);
+      return;
+    }
+    if (result.code === 'not-dicom') {
+      this.skip(tally, `not a DICOM file (${result.reason})`, 'not DICOM');
+      return;
+    }
+    this.reject(tally, result.reason, result.offset === null ? 'file' : `byte ${result.offset}`);
+  }
+
+  private onQuarantined(file: InputFile, tally: FileTally, fingerprint: string, result: Extract<DicomDeidResult, { outcome: 'quarantine' }>): void {
+    if (!result.mrnConfigured) this.unmappedIssuer++;
+    this.s.sink.quarantineDicom({
+      reason: result.reason,
+      sopClassUid: result.summary.sopClassUid,
+      modality: result.summary.modality,
+      pseudonym: result.pseudonym,
+      studyDay: result.summary.studyDay,
+      bytes: file.bytes,
+      sourceFingerprint: opaqueKey(this.s.key, 'dicom-quarantine', result.inputSha256),
+    });
+    tally.skipped = 1;
+    tally.skippedByType[HELD_BACK] = 1;
+    tally.state = 'done';
+    tally.message = `held back for review: ${result.reason}`;
+    this.s.report({ file: tally.file, position: 'file', reason: result.reason, severity: 'quarantined' });
+    this.complete(tally, fingerprint, result.inputSha256);
+  }
+
+  private async onDeidentified(tally: FileTally, fingerprint: string, result: Extract<DicomDeidResult, { outcome: 'ok' }>): Promise<void> {
+    const { summary } = result;
+    if (!summary.studyInstanceUid || !summary.seriesInstanceUid) {
+      this.reject(tally, 'Study Instance UID (0020,000D) or Series Instance UID (0020,000E) is missing: the instance cannot be placed in a study');
+      return;
+    }
+    if (!result.mrnConfigured) this.unmappedIssuer++;
+    const uid = summary.sopInstanceUid;
+    const earlier = this.storedThisJob.get(uid) ?? this.s.sink.storedImagingFile(uid);
+    if (earlier !== undefined && earlier !== result.outputSha256) {
+      // Two different files claim one SOP Instance UID: the first stored stays, so the store never
+      // holds two versions of an instance; the copy is reported, never silently merged.
+      this.skip(tally, 'an instance with the same SOP Instance UID is already stored from a different file; this one was not stored', 'DICOM duplicate instance');
+      this.complete(tally, fingerprint, result.inputSha256);
+      return;
+    }
+    this.storedThisJob.set(uid, result.outputSha256);
+    // Identical content already under its content address is reused, not written again.
+    const { relativePath } = await storeDicomFile(this.s.run.dataDir, result.output, result.outputSha256);
+    if (!this.patientsThisJob.has(result.pseudonym)) {
+      this.patientsThisJob.add(result.pseudonym);
+      this.s.sink.addImagingPatient({ pseudonym: result.pseudonym, sex: summary.patientSex, ageGroup: summary.patientAgeGroup });
+    }
+    this.s.sink.addImagingInstance(tally.index, {
+      pseudonym: result.pseudonym,
+      studyUid: summary.studyInstanceUid,
+      studyDay: summary.studyDay,
+      seriesUid: summary.seriesInstanceUid,
+      modality: summary.modality,
+      bodyPart: summary.bodyPartExamined,
+      sopClassUid: summary.sopClassUid,
+      sopInstanceUid: uid,
+      fileSha256: result.outputSha256,
+      relativePath,
+      pixelSha256: summary.pixelDataSha256,
+      frames: summary.numberOfFrames,
+      bytes: result.output.byteLength,
+      transferSyntax: summary.transferSyntax,
+    });
+    tally.accepted = 1;
+    tally.state = 'done';
+    this.complete(tally, fingerprint, result.inputSha256);
+  }
+
+  /** Marks the source file as imported in the same transaction as its rows. */
+  private complete(tally: FileTally, fingerprint: string, contentSha256: string): void {
+    this.s.sink.beginFile({ fingerprint, kind: 'dicom', bytes: tally.bytesTotal });
+    this.s.sink.completeFile(fingerprint, contentSha256, tally);
+  }
+
+  private skip(tally: FileTally, message: string, type: string): void {
+    tally.skipped = 1;
+    tally.skippedByType[type] = 1;
+    tally.state = 'skipped';
+    tally.message = message;
+    this.s.report({ file: tally.file, position: 'file', reason: message, severity: 'skipped' });
+  }
+
+  private reject(tally: FileTally, reason: string, position = 'file'): void {
+    tally.rejected = 1;
+    tally.state = 'failed';
+    tally.message = reason;
+    this.s.report({ file: tally.file, position, reason, severity: 'rejected' });
+  }
+
+  /** Reads a whole file into a buffer it owns (so it can be transferred), reporting bytes read. */
+  private async readFile(path: string, tally: FileTally): Promise<Buffer> {
+    const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
+      throw new InvalidInputError(`The file could not be opened (${error.code ?? 'I/O error'}).`, 'unreadable-file');
+    });
+    try {
+      const size = (await handle.stat()).size;
+      if (size > MAX_DICOM_FILE_BYTES) {
+        throw new InvalidInputError('the file is larger than 2 GiB, which this version cannot de-identify', 'too-large');
+      }
+      tally.bytesTotal = size;
+      const buffer = Buffer.allocUnsafeSlow(size);
+      let offset = 0;
+      while (offset < size) {
+        if (this.s.signal.aborted) throw new CancellationError();
+        const { bytesRead } = await handle.read(buffer, offset, Math.min(READ_CHUNK_BYTES, size - offset), offset);
+        if (bytesRead === 0) break;
+        offset += bytesRead;
+        tally.bytesRead = offset;
+      }
+      return offset === size ? buffer : buffer.subarray(0, offset);
+    } finally {
+      await handle.close();
+    }
+  }
+}

@@ -1,0 +1,60 @@
+// De-identified DICOM files in the data folder, content-addressed:
+// `<dataDir>/dicom/<sha256[0..2]>/<sha256>.dcm`. A file is written to a temporary name in the
+// same folder and renamed into place, so a reader (or a crash) never sees a partial file under a
+// final name; a file that is already there with the same size is the same content and is reused.
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+const DICOM_FOLDER = 'dicom';
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+const TEMP_NAME = /^\.tmp-(\d+)-[0-9a-f]+$/;
+
+/** Where the file with this content lives, relative to the data folder (forward slashes). */
+export function dicomRelativePath(sha256: string): string {
+  if (!SHA256_HEX.test(sha256)) throw new Error('not a SHA-256 hex digest');
+  return `${DICOM_FOLDER}/${sha256.slice(0, 2)}/${sha256}.dcm`;
+}
+
+/** Stores `bytes` (whose SHA-256 is `sha256`) unless an identical file is already there. */
+export async function storeDicomFile(dataDir: string, bytes: Uint8Array, sha256: string): Promise<{ relativePath: string; created: boolean }> {
+  const relativePath = dicomRelativePath(sha256);
+  const target = join(dataDir, relativePath);
+  const existing = await stat(target).catch(() => null);
+  if (existing?.isFile() && existing.size === bytes.byteLength) return { relativePath, created: false };
+  const folder = join(dataDir, DICOM_FOLDER, sha256.slice(0, 2));
+  await mkdir(folder, { recursive: true, mode: 0o700 });
+  const temp = join(folder, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+  try {
+    await writeFile(temp, bytes, { mode: 0o600 });
+    await rename(temp, target);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+  return { relativePath, created: true };
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes temporary files left by a process that was killed mid-write. */
+export async function removeAbandonedTemporaryFiles(dataDir: string): Promise<number> {
+  const root = join(dataDir, DICOM_FOLDER);
+  let removed = 0;
+  for (const prefix of await readdir(root).catch(() => [] as string[])) {
+    for (const name of await readdir(join(root, prefix)).catch(() => [] as string[])) {
+      const match = TEMP_NAME.exec(name);
+      if (!match || processAlive(Number(match[1]))) continue;
+      await rm(join(root, prefix, name), { force: true });
+      removed++;
+    }
+  }
+  return removed;
+}

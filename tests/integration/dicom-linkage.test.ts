@@ -1,0 +1,221 @@
+// DICOM linked to the rest of the store: one study across separate imports, the same patient as
+// FHIR through the Issuer of Patient ID → MRN system mapping, and the steward's quarantine review.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { syntheticCtInstance, writeInstanceWithDcmjs, type DcmjsDataset } from '../../main/deid/dicom/marker-fixture.ts';
+import { findElement, stringValue } from '../../main/ingest/dicom/dicom-dataset.ts';
+import { Tags, tagOf } from '../../main/ingest/dicom/dicom-tag.ts';
+import { readDicom } from '../../main/ingest/dicom/read-dicom.ts';
+import { sharedData, tempDir, testEngine } from './helpers.ts';
+
+const CT = '1.2.840.10008.5.1.4.1.1.2';
+const SECONDARY_CAPTURE = '1.2.840.10008.5.1.4.1.1.7';
+const MRN_SYSTEM = 'http://hospital.example.org/fhir/mrn';
+
+function writeDicom(dir: string, name: string, extra: DcmjsDataset): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, name);
+  writeFileSync(path, writeInstanceWithDcmjs(syntheticCtInstance(extra)));
+  return path;
+}
+
+function storedInstances(dataDir: string): { sop_instance_uid: string; series_uid: string; relative_path: string }[] {
+  const db = new Database(join(dataDir, 'dataspace.sqlite'), { readonly: true });
+  const rows = db.prepare('SELECT sop_instance_uid, series_uid, relative_path FROM imaging_instance ORDER BY sop_instance_uid').all() as never[];
+  db.close();
+  return rows;
+}
+
+test('two imports of one study keep one study UID, and references between its instances resolve', { timeout: 120_000 }, async (t) => {
+  const dir = tempDir('dicom-uids');
+  t.after(dir.remove);
+  const study = { '0020000D': { vr: 'UI', Value: ['1.2.826.0.1.3680043.10.777.1'] }, '00200052': { vr: 'UI', Value: ['1.2.826.0.1.3680043.10.777.9'] } };
+  const first = writeDicom(join(dir.path, 'in-1'), 'a.dcm', { ...study, '0020000E': { vr: 'UI', Value: ['1.2.826.0.1.3680043.10.777.2'] }, '00080018': { vr: 'UI', Value: ['1.2.826.0.1.3680043.10.777.3.1'] } });
+  const second = writeDicom(join(dir.path, 'in-2'), 'b.dcm', {
+    ...study,
+    '0020000E': { vr: 'UI', Value: ['1.2.826.0.1.3680043.10.777.4'] },
+    '00080018': { vr: 'UI', Value: ['1.2.826.0.1.3680043.10.777.3.2'] },
+    // Referenced Image Sequence → the first instance
+    '00081140': { vr: 'SQ', Value: [{ '00081150': { vr: 'UI', Value: [CT] }, '00081155': { vr: 'UI', Value: ['1.2.826.0.1.3680043.10.777.3.1'] } }] },
+  });
+  const dataDir = join(dir.path, 'data');
+  const engine = await testEngine(dataDir);
+  for (const path of [first, second]) {
+    const job = await engine.waitForImport((await engine.startImport({ paths: [path] })).jobId);
+    assert.equal(job.totals.inserted, 1, JSON.stringify(job.issues));
+  }
+  const page = await engine.listImagingStudies({ offset: 0, limit: 10 });
+  await engine.close();
+  assert.equal(page.total, 1, 'one study');
+  const [studyRow] = page.studies;
+  assert.match(studyRow!.studyUid, /^2\.25\.\d+$/);
+  assert.equal(studyRow!.series, 2);
+  assert.equal(studyRow!.instances, 2);
+
+  const rows = storedInstances(dataDir);
+  const datasets = rows.map((r) => {
+    const read = readDicom(readFileSync(join(dataDir, r.relative_path)));
+    assert.ok(read.ok);
+    return read.dataset;
+  });
+  for (const ds of datasets) {
+    assert.equal(stringValue(ds, Tags.StudyInstanceUID), studyRow!.studyUid);
+    assert.equal(stringValue(ds, Tags.FrameOfReferenceUID), stringValue(datasets[0]!, Tags.FrameOfReferenceUID));
+  }
+  const referencing = datasets.find((ds) => findElement(ds, tagOf(0x0008, 0x1140)))!;
+  const referenced = datasets.find((ds) => ds !== referencing)!;
+  const item = findElement(referencing, tagOf(0x0008, 0x1140))!.items![0]!.dataset;
+  assert.equal(stringValue(item, Tags.ReferencedSOPInstanceUID), stringValue(referenced, Tags.SOPInstanceUID), 'the reference resolves');
+  assert.ok(rows.some((r) => r.sop_instance_uid === stringValue(referenced, Tags.SOPInstanceUID)), 'and names a stored instance');
+});
+
+test('a DICOM file and a FHIR Patient with the same MRN end up under one pseudonym', { timeout: 120_000 }, async (t) => {
+  const dir = tempDir('dicom-linkage');
+  t.after(dir.remove);
+  const fhir = join(dir.path, 'Patient.ndjson');
+  writeFileSync(fhir, `${JSON.stringify({
+    resourceType: 'Patient',
+    id: 'linkage-1',
+    identifier: [{ type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MR' }] }, system: MRN_SYSTEM, value: 'MRN-LINK-424242' }],
+    gender: 'female',
+    birthDate: '1961-03-04',
+  })}\n`);
+  const dicom = writeDicom(join(dir.path, 'dicom'), 'ct.dcm', {
+    '00100020': { vr: 'LO', Value: ['MRN-LINK-424242'] },
+    '00100021': { vr: 'LO', Value: ['HOSP_MRN'] },
+  });
+  const engine = await testEngine(join(dir.path, 'data'));
+  engine.setSetting('dicom.mrn-system.HOSP_MRN', MRN_SYSTEM);
+  const job = await engine.waitForImport((await engine.startImport({ paths: [fhir, dicom] })).jobId);
+  assert.equal(job.state, 'done');
+  assert.equal(job.totals.accepted, 2, JSON.stringify(job.issues));
+  assert.ok(!job.issues.some((i) => i.severity === 'warning'), 'the issuer is mapped: no warning');
+  const patients = await engine.listPatients({ offset: 0, limit: 10 });
+  assert.equal(patients.total, 1, 'one patient');
+  const detail = await engine.getPatient({ pseudonym: patients.patients[0]!.pseudonym });
+  assert.equal(detail!.patient.sex, 'female', 'FHIR demographics kept');
+  const imaging = detail!.timeline.filter((e) => e.type === 'ImagingStudy');
+  assert.equal(imaging.length, 1, 'the timeline shows the imaging study');
+  assert.deepEqual(imaging[0]!.codes, ['http://dicom.nema.org/resources/ontology/DCM|CT']);
+  const audit = await engine.listAudit({ offset: 0, limit: 50, action: 'config.set' });
+  assert.deepEqual(audit.entries[0]!.details, { key: 'dicom.mrn-system.HOSP_MRN', value: MRN_SYSTEM });
+
+  // Without a mapping the same Patient ID under another issuer stays apart and is reported.
+  const other = writeDicom(join(dir.path, 'dicom-2'), 'ct.dcm', {
+    '00080018': { vr: 'UI', Value: ['1.2.826.0.1.3680043.10.777.8.1'] },
+    '00100020': { vr: 'LO', Value: ['MRN-LINK-424242'] },
+    '00100021': { vr: 'LO', Value: ['OTHER_SITE'] },
+  });
+  const unmapped = await engine.waitForImport((await engine.startImport({ paths: [other] })).jobId);
+  assert.equal(unmapped.totals.accepted, 1);
+  assert.ok(unmapped.issues.some((i) => i.severity === 'warning' && /no configured MRN system/.test(i.reason)));
+  assert.equal((await engine.listPatients({ offset: 0, limit: 10 })).total, 2);
+  assert.throws(() => engine.setSetting('dicom.mrn-system.', MRN_SYSTEM), /Unknown setting/);
+  await engine.close();
+});
+
+test('held-back files are listed without path; discarding one is audited and the chain verifies', { timeout: 120_000 }, async (t) => {
+  const dir = tempDir('dicom-quarantine');
+  t.after(dir.remove);
+  const input = writeDicom(join(dir.path, 'Doe_Jane_screenshot'), 'capture-Doe.dcm', {
+    '00080016': { vr: 'UI', Value: [SECONDARY_CAPTURE] },
+    '00080060': { vr: 'CS', Value: ['OT'] },
+  });
+  const dataDir = join(dir.path, 'data');
+  const engine = await testEngine(dataDir);
+  const job = await engine.waitForImport((await engine.startImport({ paths: [input] })).jobId);
+  assert.equal(job.totals.accepted, 0);
+  const held = job.issues.filter((i) => i.severity === 'quarantined');
+  assert.equal(held.length, 1);
+  assert.equal(held[0]!.file, input, 'the live report names the file');
+
+  const list = await engine.listQuarantine({ offset: 0, limit: 10 });
+  assert.equal(list.pending, 1);
+  const item = list.items[0]!;
+  assert.equal(item.sopClassUid, SECONDARY_CAPTURE);
+  assert.equal(item.modality, 'OT');
+  assert.match(item.pseudonym ?? '', /^[0-9a-f]{32}$/);
+  assert.ok(!JSON.stringify(list).includes('Doe'), 'no path or name in the review list');
+  const db = new Database(join(dataDir, 'dataspace.sqlite'), { readonly: true });
+  const raw = JSON.stringify(db.prepare('SELECT * FROM dicom_quarantine').all());
+  db.close();
+  assert.ok(!raw.includes('Doe') && !raw.includes('MRN-0001') && !raw.includes('20200102'), 'no path, identifier or date stored');
+
+  assert.deepEqual(await engine.discardQuarantined({ id: item.id }), { discarded: true });
+  assert.deepEqual(await engine.discardQuarantined({ id: item.id }), { discarded: false });
+  const entries = (await engine.listAudit({ offset: 0, limit: 10, action: 'dicom.quarantine.discard' })).entries;
+  assert.equal(entries.length, 1, 'audited once');
+  assert.deepEqual(entries[0]!.details, { id: item.id, reason: item.reason });
+  assert.equal(entries[0]!.actor, 'test');
+  const after = await engine.listQuarantine({ offset: 0, limit: 10 });
+  assert.equal(after.pending, 0);
+  assert.equal(after.items[0]!.state, 'discarded');
+  assert.equal(after.items[0]!.decidedBy, 'test');
+  assert.equal((await engine.verifyAudit()).ok, true);
+  await engine.close();
+});
+
+test('a DICOMDIR is read, reported as skipped, and not stored', { timeout: 120_000 }, async (t) => {
+  const dicomdir = sharedData('dicom/pydicom/src/pydicom/data/test_files/dicomdirtests/DICOMDIR');
+  if (!dicomdir) return t.skip('shared DICOM test data (../shared/data/dicom) is absent');
+  const dir = tempDir('dicom-dicomdir');
+  t.after(dir.remove);
+  const engine = await testEngine(dir.path);
+  const job = await engine.waitForImport((await engine.startImport({ paths: [dicomdir] })).jobId);
+  const studies = await engine.listImagingStudies({ offset: 0, limit: 1 });
+  await engine.close();
+  assert.equal(job.files[0]!.state, 'skipped');
+  assert.equal(job.files[0]!.message, 'skipped: DICOMDIR index');
+  assert.equal(studies.total, 0);
+});
+
+test('invalid DICOM options fail the import before anything is read', { timeout: 120_000 }, async (t) => {
+  const dir = tempDir('dicom-options');
+  t.after(dir.remove);
+  const input = writeDicom(join(dir.path, 'in'), 'ct.dcm', {});
+  const engine = await testEngine(join(dir.path, 'data'));
+  const job = await engine.waitForImport((await engine.startImport({ paths: [input], dicom: { retainSafePrivate: true, safePrivateAllowlist: ['(0008,"EVEN",10)'] } })).jobId);
+  await engine.close();
+  assert.equal(job.state, 'failed');
+  assert.match(job.error?.message ?? '', /odd group/);
+});
+
+test('the command line imports DICOM, lists studies and held-back files, and discards one', { timeout: 120_000 }, async (t) => {
+  const { runCli } = await import('../../main/host/cli.ts');
+  const dir = tempDir('dicom-cli');
+  t.after(dir.remove);
+  const previous = process.env.DATASPACE_PASSPHRASE;
+  process.env.DATASPACE_PASSPHRASE = 'cli-test-passphrase-1';
+  t.after(() => {
+    if (previous === undefined) delete process.env.DATASPACE_PASSPHRASE;
+    else process.env.DATASPACE_PASSPHRASE = previous;
+  });
+  const inputs = join(dir.path, 'in');
+  writeDicom(inputs, 'ct.dcm', {});
+  writeDicom(inputs, 'sc.dcm', { '00080016': { vr: 'UI', Value: [SECONDARY_CAPTURE] }, '00080018': { vr: 'UI', Value: ['1.2.826.0.1.3680043.10.777.5.1'] } });
+  const cli = async (...args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli([...args, '--data-dir', join(dir.path, 'data')], { out: (s) => out.push(s), err: (s) => err.push(s) });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
+  assert.equal((await cli('config', 'set', 'dicom.default-mrn-system', MRN_SYSTEM)).code, 0);
+  const imported = await cli('import', inputs, '--json', '--dicom-options', '{"retainPatientCharacteristics":true}');
+  assert.equal(imported.code, 0, imported.err);
+  assert.equal(JSON.parse(imported.out).import.totals.accepted, 1);
+  const imaging = JSON.parse((await cli('imaging', '--json')).out) as { studies: { modalities: string[] }[] };
+  assert.equal(imaging.studies.length, 1);
+  assert.deepEqual(imaging.studies[0]!.modalities, ['CT']);
+  const quarantine = JSON.parse((await cli('quarantine', '--json')).out) as { quarantine: { id: number; state: string }[] };
+  assert.equal(quarantine.quarantine.length, 1);
+  const discard = await cli('quarantine', 'discard', String(quarantine.quarantine[0]!.id), '--json');
+  assert.deepEqual(JSON.parse(discard.out), { discarded: true, id: quarantine.quarantine[0]!.id });
+  assert.equal((await cli('quarantine', 'discard', '999')).code, 1);
+  const badOptions = await cli('import', inputs, '--dicom-options', '{"retainEverything":true}');
+  assert.equal(badOptions.code, 1);
+  assert.match(badOptions.err, /dicom-options/);
+  assert.equal((await cli('audit', 'verify')).code, 0);
+});
