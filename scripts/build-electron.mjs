@@ -61,7 +61,7 @@ export function requiredModules(code) {
 function externalImports(metafile) {
   const result = {};
   for (const [output, info] of Object.entries(metafile.outputs)) {
-    if (output.endsWith('.map')) continue;
+    if (output.endsWith('.map') || output.endsWith('.LEGAL.txt')) continue;
     result[basename(output)] = [...new Set(info.imports.filter((i) => i.external).map((i) => i.path))].sort();
   }
   return result;
