@@ -4,11 +4,13 @@
 // stays out. Also "Load sample data": one job, a synthetic store, an audited load, no leftovers.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join, relative, sep } from 'node:path';
 import type { ImportIssue, ImportJobState } from '../../main/api/contract.ts';
 import { generateConsortium, siteProfileFor, type DeliberateDefect, type GenerationReport } from '../../main/demo/index.ts';
 import type { Engine } from '../../main/engine.ts';
+import { runCli } from '../../main/host/cli.ts';
 import { tempDir, testEngine } from './helpers.ts';
 
 const SEED = 20250630;
@@ -150,6 +152,23 @@ describe('Load sample data', () => {
     assert.ok(!existsSync(folder), 'the temporary folder is removed once the job has ended');
   });
 
+  test('closing the engine while sample data is being generated cancels it and removes the folder', { timeout: 60_000 }, async (t) => {
+    const data = tempDir('demo-sample-close');
+    t.after(data.remove);
+    const engine = await testEngine(data.path);
+    const sampleFolders = () => new Set(readdirSync(tmpdir()).filter((name) => name.startsWith('dataspace-sample-')));
+    const before = sampleFolders();
+    const loading = engine.loadSampleData({ patients: 5000 });
+    let created: string | undefined;
+    while (!created) {
+      created = [...sampleFolders()].find((name) => !before.has(name));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await engine.close();
+    await assert.rejects(loading, { name: 'CancellationError' });
+    assert.ok(!existsSync(join(tmpdir(), created)), 'the temporary folder is removed');
+  });
+
   test('refuses to mix synthetic patients into a store that holds imported ones', { timeout: 120_000 }, async (t) => {
     const data = tempDir('demo-sample-real');
     t.after(data.remove);
@@ -160,5 +179,35 @@ describe('Load sample data', () => {
     assert.equal(job.state, 'done');
     await assert.rejects(engine.loadSampleData({}), { name: 'InvalidInputError', code: 'store-not-empty' });
     assert.equal((await engine.getStatus()).synthetic, false);
+  });
+});
+
+describe('dataspace demo', () => {
+  test('generate writes the consortium without a data folder and prints the report; auroc reads the ground truth back', { timeout: 60_000 }, async (t) => {
+    const dir = tempDir('demo-cli');
+    t.after(dir.remove);
+    const dataDir = join(dir.path, 'must-not-exist');
+    const previous = process.env.DATASPACE_DATA_DIR;
+    process.env.DATASPACE_DATA_DIR = dataDir;
+    t.after(() => (previous === undefined ? delete process.env.DATASPACE_DATA_DIR : (process.env.DATASPACE_DATA_DIR = previous)));
+    const lines: string[] = [];
+    const io = { out: (text: string) => lines.push(text), err: (text: string) => lines.push(`stderr: ${text}`) };
+
+    const out = join(dir.path, 'consortium');
+    assert.equal(await runCli(['demo', 'generate', '--out', out, '--institutions', 'ukhd,clinic-b', '--patients', '40', '--seed', '7', '--json'], io), 0);
+    const { report } = JSON.parse(lines.pop()!) as { report: GenerationReport };
+    assert.deepEqual(report.institutions.map((r) => [r.institution, r.patients]), [['ukhd', 40], ['clinic-b', 40]]);
+    assert.ok(report.defects.length > 0 && existsSync(join(out, 'clinic-b', 'ground-truth', 'truth.csv')));
+    assert.ok(!existsSync(dataDir), 'no data folder is created');
+
+    assert.equal(await runCli(['demo', 'auroc', out, join(out, 'ukhd', 'ground-truth', 'truth.csv'), '--json'], io), 0);
+    const result = JSON.parse(lines.pop()!) as { auroc: number; truthFiles: { file: string; auroc: number }[] };
+    assert.equal(result.truthFiles.length, 3);
+    assert.ok(result.auroc > 0.5 && result.auroc < 1, String(result.auroc));
+
+    assert.equal(await runCli(['demo', 'generate', '--out', out, '--institutions', 'ukhd', '--patients', '1'], io), 1, 'a non-empty institution folder is refused');
+    assert.match(lines.join('\n'), /already exists and is not empty/);
+    assert.equal(await runCli(['demo', 'auroc', join(dir.path, 'nowhere')], io), 1);
+    assert.equal(await runCli(['demo'], io), 2);
   });
 });
