@@ -2,7 +2,7 @@
 // when every shard has committed its share, and the second import shard that large imports
 // run on the other core (fhir-shard-worker.ts).
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { MessagePort, Worker } from 'node:worker_threads';
 import type { ImportIssue } from '../api/contract.ts';
@@ -144,11 +144,31 @@ export interface FhirFilesContext {
   shards?: number;
 }
 
+/**
+ * A Bulk Data export's manifest (FHIR Bulk Data Access, "Response - Complete Status") lists the
+ * export's files and holds no patient data; it is skipped, not reported as a bad resource.
+ */
+function isBulkExportManifest(file: InputFile, kind: InputKind): boolean {
+  if (kind !== 'fhir-json' || file.bytes > 4 * 1024 * 1024) return false;
+  try {
+    const value = JSON.parse(readFileSync(file.path, 'utf8').replace(/^\uFEFF/, '')) as Record<string, unknown>;
+    return value.resourceType === undefined && typeof value.transactionTime === 'string' && Array.isArray(value.output);
+  } catch {
+    return false;
+  }
+}
+
 /** Imports the job's FHIR files; resources waiting for their Patient are settled at the end. */
 export async function importFhirFiles(ctx: FhirFilesContext): Promise<void> {
   const pending: { index: number; file: InputFile; kind: InputKind; tally: FileTally; fingerprint: string }[] = [];
   for (const { file, kind, tally } of ctx.files) {
     tally.kind = 'fhir';
+    if (isBulkExportManifest(file, kind)) {
+      tally.state = 'skipped';
+      tally.bytesRead = file.bytes;
+      tally.message = 'Bulk Data export manifest (lists the export files, holds no records)';
+      continue;
+    }
     const fingerprint = opaqueKey(ctx.key, 'source-file', `${file.path}|${file.bytes}|${file.mtimeMs}`);
     if (ctx.sink.isFileCompleted(fingerprint)) {
       tally.state = 'skipped';

@@ -80,12 +80,12 @@ describe('the generated exports through the importers', { concurrency: true }, (
         assert.equal(issue.path, expected.path, `${defect.file} ${defect.position}`);
         assert.match(issue.reason, expected.reason, `${defect.file} ${defect.position}`);
       }
-      // Nothing else is rejected but the Bulk Data manifest, which is not a resource.
+      // Nothing else is rejected; the Bulk Data manifest is recognised and skipped.
       const unexpected = fhirIssues.filter((i) => !lineDefects.some((d) => where(d.file, d.position) === where(i.file, i.position)));
-      assert.deepEqual(
-        unexpected.map((i) => [basename(i.file), i.position, i.reason]),
-        [['manifest.json', 'resource', 'no resourceType']],
-      );
+      assert.deepEqual(unexpected.map((i) => [basename(i.file), i.position, i.reason]), []);
+      const manifest = job.files.find((f) => basename(f.file) === 'manifest.json');
+      assert.equal(manifest?.state, 'skipped');
+      assert.match(manifest?.message ?? '', /manifest/);
 
       // The repeated Condition part: accepted, and every line unchanged.
       const duplicate = defects.find((d) => d.reason === 'duplicate-resource')!;
@@ -102,7 +102,7 @@ describe('the generated exports through the importers', { concurrency: true }, (
         rejectedMedia.map((i) => (i.file.endsWith('.dcm') ? relative(out.path, i.file).split(sep).join('/') : where(i.file, i.position))).sort(),
         [where(badLine.file, badLine.position), truncated.file].sort(),
       );
-      assert.equal(job.totals.rejected, lineDefects.length + 1 + rejectedMedia.length);
+      assert.equal(job.totals.rejected, lineDefects.length + rejectedMedia.length);
       assert.ok(!job.issues.some((i) => i.severity === 'warning' && /not linked/.test(i.reason)), 'every DICOM file links to a FHIR patient');
       assert.equal(job.files.filter((f) => f.kind === 'dicom').length, generated.dicomFiles);
       assert.equal((await engine.listGenomicSamples({ offset: 0, limit: 1 })).total, generated.vcfSamples);
@@ -136,7 +136,7 @@ describe('Load sample data', () => {
     assert.ok(events.includes('import.progress') && events.includes('import.finished'));
     const folder = job.files[0]!.file.split(`${sep}test-inst${sep}`)[0]!;
     assert.ok(relative(data.path, folder).startsWith('..'), 'generated outside the data folder');
-    assert.ok(!job.files.some((f) => f.file.includes('ground-truth') || basename(f.file) === 'manifest.json'));
+    assert.ok(!job.files.some((f) => f.file.includes('ground-truth') || (basename(f.file) === 'manifest.json' && f.state !== 'skipped')));
     assert.deepEqual(new Set(job.files.map((f) => f.kind)), new Set(['fhir', 'dicom', 'vcf']));
     assert.ok(job.issues.filter((i) => i.severity === 'rejected').every((i) => /\.(ndjson|dcm|vcf\.gz)$/.test(i.file)));
 
