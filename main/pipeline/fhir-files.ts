@@ -82,7 +82,7 @@ class ShardPeer {
     this.worker = startWorker('fhir-shard-worker', import.meta.url, {
       workerData: request,
       transferList: [request.writerPort],
-      resourceLimits: { maxYoungGenerationSizeMb: 32 },
+      resourceLimits: { maxYoungGenerationSizeMb: 32, maxOldGenerationSizeMb: 160 },
     });
     this.worker.on('message', (m: FhirShardMessage) => {
       if (m.type === 'progress') {

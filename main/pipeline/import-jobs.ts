@@ -87,7 +87,7 @@ export class ImportJobs {
     };
     // A larger young generation: parsing and de-identification allocate short-lived objects by
     // the million, and scavenges dominated the import thread's profile.
-    const worker = startWorker('import-worker', import.meta.url, { workerData: request, resourceLimits: { maxYoungGenerationSizeMb: 32 } });
+    const worker = startWorker('import-worker', import.meta.url, { workerData: request, resourceLimits: { maxYoungGenerationSizeMb: 32, maxOldGenerationSizeMb: 160 } });
     const job: Job = { state: initial, worker, lastSeq: 0, done: Promise.resolve(initial) };
     job.done = new Promise<ImportJobState>((resolve) => {
       let settled = false;

@@ -15,8 +15,12 @@ export interface FhirTextParser {
   abort(reason: string, out: FhirItem[]): void;
 }
 
-/** Longest single resource (NDJSON line or Bundle entry) we hold in memory, in characters. */
-export const MAX_RESOURCE_CHARS = 256 * 1024 * 1024;
+/**
+ * Longest single resource (NDJSON line or Bundle entry) we hold in memory, in characters. Import
+ * threads run with a bounded heap (import-jobs.ts), so a larger one is rejected with this reason
+ * rather than exhausting it; 32 MB is far above any clinical resource but an embedded attachment.
+ */
+export const MAX_RESOURCE_CHARS = 32 * 1024 * 1024;
 
 /** A plain JSON object (not an array, not null). */
 export function isJsonObject(value: unknown): value is Record<string, unknown> {
