@@ -3,15 +3,13 @@
 // each with the CSP; anything else is a 404. Pure Node so it is tested without Electron.
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { extname, isAbsolute, join, relative, resolve } from 'node:path';
+import { CONTENT_SECURITY_POLICY } from '../main/host/content-security-policy.ts';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'dataspace';
 export const APP_ENTRY_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
 
-/** The renderer's policy: its own scripts and styles only, no network, no framing, no forms. */
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
-  "font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export { CONTENT_SECURITY_POLICY };
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

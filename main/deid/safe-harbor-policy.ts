@@ -12,6 +12,8 @@
 //   (P) biometrics, (Q) photos: no Attachment or SampledData is ever kept;
 //   (R) other unique codes: ids and references become keyed opaque values (opaque-references.ts),
 //       free text (narrative, notes, display, text, descriptions) is dropped.
+import { STORED_FHIR_RESOURCE_TYPES } from '../api/fhir-resource-types.ts';
+
 
 /** The profile in force; bump `version` whenever a rule, allowlist or table changes. */
 export const SAFE_HARBOR_POLICY = {
@@ -23,19 +25,7 @@ export const SAFE_HARBOR_POLICY = {
 };
 
 /** The resource types the research store keeps; the pipeline skips (and counts) every other type. */
-export const STORED_RESOURCE_TYPES: ReadonlySet<string> = new Set([
-  'Patient',
-  'Encounter',
-  'Condition',
-  'Observation',
-  'MedicationRequest',
-  'MedicationStatement',
-  'Procedure',
-  'AllergyIntolerance',
-  'DiagnosticReport',
-  'ImagingStudy',
-  'Immunization',
-]);
+export const STORED_RESOURCE_TYPES: ReadonlySet<string> = new Set(STORED_FHIR_RESOURCE_TYPES);
 
 /** A parsed FHIR R4 resource, as read from a bundle entry or an NDJSON line. */
 export type FhirResourceJson = Readonly<Record<string, unknown>>;

@@ -16,21 +16,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { STORED_FHIR_RESOURCE_TYPES } from '../../api/fhir-resource-types.ts';
 
 /** The resource types the research store keeps, and the only ones validated at the top level. */
-export const STORED_RESOURCE_TYPES = [
-  'Patient',
-  'Encounter',
-  'Condition',
-  'Observation',
-  'MedicationRequest',
-  'MedicationStatement',
-  'Procedure',
-  'AllergyIntolerance',
-  'DiagnosticReport',
-  'ImagingStudy',
-  'Immunization',
-] as const;
+export const STORED_RESOURCE_TYPES = STORED_FHIR_RESOURCE_TYPES;
 
 /** One of {@link STORED_RESOURCE_TYPES}. */
 export type StoredResourceType = (typeof STORED_RESOURCE_TYPES)[number];
