@@ -50,11 +50,13 @@ export async function listInputFiles(paths: string[]): Promise<InputFile[]> {
     if (info.isDirectory()) {
       if (visitedFolders.has(identity)) return;
       visitedFolders.add(identity);
-      const names = await readdir(path);
-      for (const name of names.sort()) {
-        if (name.startsWith('.')) continue;
-        await visit(join(path, name), false);
-      }
+      const names = (await readdir(path)).filter((name) => !name.startsWith('.'));
+      // A few stats at a time: a DICOM folder holds thousands of files, and the list is sorted below.
+      let next = 0;
+      const worker = async () => {
+        for (let i = next++; i < names.length; i = next++) await visit(join(path, names[i]!), false);
+      };
+      await Promise.all(Array.from({ length: Math.min(16, names.length) }, worker));
     } else if (info.isFile() && !files.has(identity)) {
       files.set(identity, { path, bytes: Number(info.size), mtimeMs: Number(info.mtimeMs) });
     }

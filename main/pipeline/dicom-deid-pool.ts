@@ -1,6 +1,7 @@
 // A small pool of DICOM de-identification workers. De-identification is CPU-bound and files are
 // independent, so spreading them over the cores is the biggest win for large imaging exports
-// (gdcmanon, the reference tool, runs on one thread). Buffers cross threads by transfer.
+// (gdcmanon, the reference tool, runs on one thread). Only paths go in and facts come out: each
+// worker reads, de-identifies and stores its file itself (dicom-deid-worker.ts).
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { DeidentifiedInstanceSummary, DicomRejectionCode } from '../deid/dicom/deidentify-dicom.ts';
@@ -13,42 +14,46 @@ export interface DicomDeidWorkerInit {
   secret: Uint8Array;
   options: DicomDeidOptions;
   mrnSystems: MrnSystemMapping;
+  /** The data folder: de-identified files go to its dicom/ folder. */
+  dataDir: string;
 }
 
 export interface DicomDeidRequest {
   id: number;
-  bytes: ArrayBuffer;
-  byteLength: number;
+  path: string;
+  /** Larger files (or gzip contents) are refused. */
+  maxBytes: number;
 }
 
-/** One file's result. `inputSha256` is of the file as read (before any gunzip). */
-export type DicomDeidReply = { id: number; inputSha256: string } & (
-  | { outcome: 'ok'; output: Uint8Array; outputSha256: string; pseudonym: string; summary: DeidentifiedInstanceSummary; mrnConfigured: boolean }
-  | { outcome: 'quarantine'; reason: string; pseudonym: string; summary: DeidentifiedInstanceSummary; mrnConfigured: boolean }
-  | { outcome: 'rejected'; code: DicomRejectionCode; reason: string; offset: number | null }
+/** One file's result. `inputSha256` is of the file as read (before any gunzip), only where kept. */
+export type DicomDeidReply = { id: number; bytesRead: number; inputSha256: string | null } & (
+  | {
+      outcome: 'ok';
+      outputSha256: string;
+      outputBytes: number;
+      /** Where the de-identified file is, relative to the data folder. */
+      relativePath: string;
+      /** False when an identical file was already stored. */
+      created: boolean;
+      pseudonym: string;
+      summary: DeidentifiedInstanceSummary;
+      mrnConfigured: boolean;
+    }
+  | { outcome: 'quarantine'; inputSha256: string; reason: string; pseudonym: string; summary: DeidentifiedInstanceSummary; mrnConfigured: boolean }
+  | { outcome: 'rejected'; code: DicomRejectionCode | 'unreadable'; reason: string; offset: number | null }
 );
 
 export type DicomDeidResult = DicomDeidReply extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
 
-/**
- * The bytes as a Uint8Array that owns its whole ArrayBuffer, so it can be transferred. Small
- * Buffers share Node's allocation pool, and transferring the pool would detach other buffers.
- */
-export function transferable(bytes: Uint8Array): Uint8Array {
-  if (bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes;
-  const copy = new Uint8Array(new ArrayBuffer(bytes.byteLength));
-  copy.set(bytes);
-  return copy;
-}
-
-/** One worker per core, at most four: the import thread itself mostly waits on I/O. */
+/** One worker per core, at most four: the import thread itself mostly waits. */
 export function defaultDicomThreads(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
 }
 
 interface Task {
   id: number;
-  bytes: Uint8Array;
+  path: string;
+  maxBytes: number;
   resolve(result: DicomDeidResult): void;
   reject(error: Error): void;
 }
@@ -69,11 +74,11 @@ export class DicomDeidPool {
     private readonly size = defaultDicomThreads(),
   ) {}
 
-  /** De-identifies one file. `bytes` is transferred when it owns its buffer: do not use it after. */
-  run(bytes: Uint8Array): Promise<DicomDeidResult> {
+  /** De-identifies and stores one file; rejects only when a worker dies on it. */
+  run(path: string, maxBytes: number): Promise<DicomDeidResult> {
     if (this.closed) return Promise.reject(new Error('the DICOM de-identification pool is closed'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: ++this.nextId, bytes, resolve, reject });
+      this.queue.push({ id: ++this.nextId, path, maxBytes, resolve, reject });
       this.dispatch();
     });
   }
@@ -85,16 +90,16 @@ export class DicomDeidPool {
       if (!idle) return;
       const task = this.queue.shift()!;
       idle.task = task;
-      const bytes = transferable(task.bytes);
-      const request: DicomDeidRequest = { id: task.id, bytes: bytes.buffer as ArrayBuffer, byteLength: bytes.byteLength };
-      idle.worker.postMessage(request, [request.bytes]);
+      idle.worker.postMessage({ id: task.id, path: task.path, maxBytes: task.maxBytes } satisfies DicomDeidRequest);
     }
   }
 
   private spawn(): PoolWorker {
-    const entry: PoolWorker = { worker: startWorker('dicom-deid-worker', import.meta.url, { workerData: this.init }), task: null };
+    // A larger young generation: parsing allocates short-lived objects by the million.
+    const worker = startWorker('dicom-deid-worker', import.meta.url, { workerData: this.init, resourceLimits: { maxYoungGenerationSizeMb: 48 } });
+    const entry: PoolWorker = { worker, task: null };
     this.workers.push(entry);
-    entry.worker.on('message', (reply: DicomDeidReply) => {
+    worker.on('message', (reply: DicomDeidReply) => {
       const task = entry.task;
       entry.task = null;
       if (task && task.id === reply.id) {
@@ -111,8 +116,8 @@ export class DicomDeidPool {
       entry.task = null;
       if (!this.closed) this.dispatch();
     };
-    entry.worker.on('error', (error) => lost(`the de-identification worker failed (${error.message})`));
-    entry.worker.on('exit', (code) => lost(`the de-identification worker stopped (exit code ${code})`));
+    worker.on('error', (error) => lost(`the de-identification worker failed (${error.message})`));
+    worker.on('exit', (code) => lost(`the de-identification worker stopped (exit code ${code})`));
     return entry;
   }
 

@@ -1,8 +1,7 @@
-// Imports DICOM files: read (chunked, with progress) → de-identify (PS3.15 Basic Profile, in a
-// pool of worker threads) → store the de-identified file content-addressed in the data folder →
-// send its rows through the ImportSink, so the writer thread commits them in order. Composes
+// Imports DICOM files: a pool of worker threads reads each file, de-identifies it (PS3.15 Basic
+// Profile) and stores the result content-addressed in the data folder; this thread turns the
+// results into rows for the ImportSink, so the writer thread commits them in order. Composes
 // ingest, deid and store, which know nothing of each other.
-import { open } from 'node:fs/promises';
 import type { ImportIssue } from '../api/contract.ts';
 import type { DicomDeidOptions } from '../deid/dicom/dicom-deid-options.ts';
 import { DICOM_BASIC_PROFILE, deidentificationMethodCodes } from '../deid/dicom/dicom-deid-options.ts';
@@ -10,8 +9,8 @@ import { compilePolicy } from '../deid/dicom/dicom-deid-policy.ts';
 import type { MrnSystemMapping } from '../deid/dicom/mrn-system-mapping.ts';
 import { opaqueKey, type PseudonymKey } from '../deid/pseudonym-key.ts';
 import type { InputFile } from '../ingest/input-files.ts';
-import { removeAbandonedTemporaryFiles, storeDicomFile } from '../store/dicom-file-store.ts';
-import { CancellationError, InvalidInputError } from '../util/errors.ts';
+import { removeAbandonedTemporaryFiles, removeDicomFile } from '../store/dicom-file-store.ts';
+import { CancellationError } from '../util/errors.ts';
 import { DicomDeidPool, defaultDicomThreads, type DicomDeidResult } from './dicom-deid-pool.ts';
 import type { FileTally } from './import-progress.ts';
 import type { ImportSink } from './store-sink.ts';
@@ -38,7 +37,6 @@ export interface DicomImportServices {
 
 /** Larger files are refused: de-identification holds a file and its copy in memory. */
 export const MAX_DICOM_FILE_BYTES = 2 * 1024 ** 3 - 1;
-const READ_CHUNK_BYTES = 4 * 1024 * 1024;
 /** Files per transaction: a commit per file would dominate for thousands of small instances. */
 const FILES_PER_TRANSACTION = 64;
 const HELD_BACK = 'DICOM held back for review';
@@ -68,7 +66,7 @@ export class DicomImporter {
     // Invalid options (a bad safe-private allowlist entry) fail the job before any file is read.
     compilePolicy(s.run.options);
     this.threads = Math.max(1, s.run.threads ?? defaultDicomThreads());
-    this.pool = new DicomDeidPool({ secret: s.secret, options: s.run.options, mrnSystems: s.run.mrnSystems }, this.threads);
+    this.pool = new DicomDeidPool({ secret: s.secret, options: s.run.options, mrnSystems: s.run.mrnSystems, dataDir: s.run.dataDir }, this.threads);
   }
 
   /** Imports the files, several at a time; files already imported unchanged are skipped. */
@@ -79,12 +77,12 @@ export class DicomImporter {
       this.s.sink.recordDicomPolicy(JSON.stringify(dicomPolicyRecord(this.s.run.options)));
       await removeAbandonedTemporaryFiles(this.s.run.dataDir);
     }
-    const inFlight = new Set<Promise<void>>();
-    let failure: unknown = null;
-    // One file being read while every worker de-identifies another.
-    const limit = this.threads + 1;
+    // Workers run ahead; results are taken in file order, so which of two files claiming one SOP
+    // Instance UID is stored, and the order of rows, never depend on thread timing.
+    const ahead: { file: InputFile; tally: FileTally; fingerprint: string; result: Promise<DicomDeidResult | null> }[] = [];
+    const limit = this.threads * 4;
     for (const { file, tally } of files) {
-      if (this.s.signal.aborted || failure) break;
+      if (this.s.signal.aborted) break;
       tally.kind = 'dicom';
       // The same key as FHIR files (import-run.ts): path, size and mtime, never stored in clear.
       const fingerprint = opaqueKey(this.s.key, 'source-file', `${file.path}|${file.bytes}|${file.mtimeMs}`);
@@ -94,16 +92,12 @@ export class DicomImporter {
         tally.message = 'already imported (unchanged since)';
         continue;
       }
-      const task: Promise<void> = this.importFile(file, tally, fingerprint)
-        .catch((error: unknown) => {
-          failure ??= error;
-        })
-        .finally(() => inFlight.delete(task));
-      inFlight.add(task);
-      while (inFlight.size >= limit) await Promise.race(inFlight);
+      tally.state = 'running';
+      ahead.push({ file, tally, fingerprint, result: this.pool.run(file.path, MAX_DICOM_FILE_BYTES).catch(() => null) });
+      if (ahead.length >= limit) await this.take(ahead.shift()!);
     }
-    await Promise.all(inFlight);
-    if (failure) throw failure;
+    // Files already handed to a worker finish even after Cancel: each is one small unit of work.
+    while (ahead.length > 0) await this.take(ahead.shift()!);
     await this.s.sink.endBatch();
     if (this.s.signal.aborted) throw new CancellationError();
   }
@@ -114,7 +108,7 @@ export class DicomImporter {
       this.s.report({
         file: '',
         position: 'job',
-        reason: `${this.unmappedIssuer} DICOM file(s) have an Issuer of Patient ID with no configured MRN system, so they were not linked to FHIR patients; set dicom.mrn-system.<issuer> or dicom.default-mrn-system and import them again`,
+        reason: `${this.unmappedIssuer} DICOM file(s) have an Issuer of Patient ID with no configured MRN system, so they were not linked to FHIR patients; set dicom.mrn-system.<issuer> or dicom.default-mrn-system before importing DICOM from that issuer (files already imported keep their issuer-only pseudonym)`,
         severity: 'warning',
       });
     }
@@ -124,21 +118,14 @@ export class DicomImporter {
     await this.pool.close();
   }
 
-  private async importFile(file: InputFile, tally: FileTally, fingerprint: string): Promise<void> {
-    tally.state = 'running';
-    let result: DicomDeidResult;
-    try {
-      const bytes = await this.readFile(file.path, tally);
-      result = await this.pool.run(bytes);
-    } catch (error) {
-      if (error instanceof CancellationError) {
-        tally.state = 'cancelled';
-        return;
-      }
-      this.reject(tally, error instanceof InvalidInputError ? error.message : 'the file could not be read or de-identified');
+  private async take(item: { file: InputFile; tally: FileTally; fingerprint: string; result: Promise<DicomDeidResult | null> }): Promise<void> {
+    const { file, tally, fingerprint } = item;
+    const result = await item.result;
+    if (result === null) {
+      this.reject(tally, 'the file could not be de-identified (the worker stopped)');
       return;
     }
-    tally.bytesRead = tally.bytesTotal;
+    tally.bytesRead = result.bytesRead;
     switch (result.outcome) {
       case 'rejected':
         this.onRejected(tally, fingerprint, result);
@@ -147,7 +134,7 @@ export class DicomImporter {
         this.onQuarantined(file, tally, fingerprint, result);
         break;
       case 'ok':
-        await this.onDeidentified(tally, fingerprint, result);
+        this.onDeidentified(tally, fingerprint, result);
         break;
     }
     this.s.onStateChange();
@@ -190,9 +177,11 @@ export class DicomImporter {
     this.complete(tally, fingerprint, result.inputSha256);
   }
 
-  private async onDeidentified(tally: FileTally, fingerprint: string, result: Extract<DicomDeidResult, { outcome: 'ok' }>): Promise<void> {
+  private onDeidentified(tally: FileTally, fingerprint: string, result: Extract<DicomDeidResult, { outcome: 'ok' }>): void {
     const { summary } = result;
     if (!summary.studyInstanceUid || !summary.seriesInstanceUid) {
+      // The worker refuses these before storing; kept so the types hold and nothing is left behind.
+      if (result.created) removeDicomFile(this.s.run.dataDir, result.relativePath);
       this.reject(tally, 'Study Instance UID (0020,000D) or Series Instance UID (0020,000E) is missing: the instance cannot be placed in a study');
       return;
     }
@@ -202,13 +191,12 @@ export class DicomImporter {
     if (earlier !== undefined && earlier !== result.outputSha256) {
       // Two different files claim one SOP Instance UID: the first stored stays, so the store never
       // holds two versions of an instance; the copy is reported, never silently merged.
+      if (result.created) removeDicomFile(this.s.run.dataDir, result.relativePath);
       this.skip(tally, 'an instance with the same SOP Instance UID is already stored from a different file; this one was not stored', 'DICOM duplicate instance');
       this.complete(tally, fingerprint, result.inputSha256);
       return;
     }
     this.storedThisJob.set(uid, result.outputSha256);
-    // Identical content already under its content address is reused, not written again.
-    const { relativePath } = await storeDicomFile(this.s.run.dataDir, result.output, result.outputSha256);
     if (!this.patientsThisJob.has(result.pseudonym)) {
       this.patientsThisJob.add(result.pseudonym);
       this.s.sink.addImagingPatient({ pseudonym: result.pseudonym, sex: summary.patientSex, ageGroup: summary.patientAgeGroup });
@@ -223,10 +211,10 @@ export class DicomImporter {
       sopClassUid: summary.sopClassUid,
       sopInstanceUid: uid,
       fileSha256: result.outputSha256,
-      relativePath,
+      relativePath: result.relativePath,
       pixelSha256: summary.pixelDataSha256,
       frames: summary.numberOfFrames,
-      bytes: result.output.byteLength,
+      bytes: result.outputBytes,
       transferSyntax: summary.transferSyntax,
     });
     tally.accepted = 1;
@@ -235,7 +223,7 @@ export class DicomImporter {
   }
 
   /** Marks the source file as imported in the same transaction as its rows. */
-  private complete(tally: FileTally, fingerprint: string, contentSha256: string): void {
+  private complete(tally: FileTally, fingerprint: string, contentSha256: string | null): void {
     this.s.sink.beginFile({ fingerprint, kind: 'dicom', bytes: tally.bytesTotal });
     this.s.sink.completeFile(fingerprint, contentSha256, tally);
   }
@@ -253,31 +241,5 @@ export class DicomImporter {
     tally.state = 'failed';
     tally.message = reason;
     this.s.report({ file: tally.file, position, reason, severity: 'rejected' });
-  }
-
-  /** Reads a whole file into a buffer it owns (so it can be transferred), reporting bytes read. */
-  private async readFile(path: string, tally: FileTally): Promise<Buffer> {
-    const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
-      throw new InvalidInputError(`The file could not be opened (${error.code ?? 'I/O error'}).`, 'unreadable-file');
-    });
-    try {
-      const size = (await handle.stat()).size;
-      if (size > MAX_DICOM_FILE_BYTES) {
-        throw new InvalidInputError('the file is larger than 2 GiB, which this version cannot de-identify', 'too-large');
-      }
-      tally.bytesTotal = size;
-      const buffer = Buffer.allocUnsafeSlow(size);
-      let offset = 0;
-      while (offset < size) {
-        if (this.s.signal.aborted) throw new CancellationError();
-        const { bytesRead } = await handle.read(buffer, offset, Math.min(READ_CHUNK_BYTES, size - offset), offset);
-        if (bytesRead === 0) break;
-        offset += bytesRead;
-        tally.bytesRead = offset;
-      }
-      return offset === size ? buffer : buffer.subarray(0, offset);
-    } finally {
-      await handle.close();
-    }
   }
 }

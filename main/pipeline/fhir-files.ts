@@ -186,7 +186,9 @@ export async function importFhirFiles(ctx: FhirFilesContext): Promise<void> {
   const completed = new Set<number>();
   let peer: ShardPeer | null = null;
   // A file is complete once this shard and the peer have both committed their share of it.
-  const completeReadyFiles = async () => {
+  // Completions run one after another on one chain, which the job awaits before it ends, so a
+  // late peer report can never complete a file after the batch is closed.
+  const completeReady = async () => {
     for (const p of pending) {
       if (completed.has(p.index) || !mine.has(p.index) || (peer && !peer.doneFiles.has(p.index))) continue;
       completed.add(p.index);
@@ -204,6 +206,8 @@ export async function importFhirFiles(ctx: FhirFilesContext): Promise<void> {
       ctx.progress(true);
     }
   };
+  let completing: Promise<void> = Promise.resolve();
+  const completeReadyFiles = (): Promise<void> => (completing = completing.then(completeReady));
   if (sharded) {
     ctx.importer.setShard({ index: 0, count: 2 });
     peer = new ShardPeer(
@@ -215,7 +219,7 @@ export async function importFhirFiles(ctx: FhirFilesContext): Promise<void> {
       },
       new Map(ctx.files.map((f) => [f.tally.index, f.tally])),
       ctx.report,
-      () => void completeReadyFiles(),
+      () => void completeReadyFiles().catch(() => undefined), // a failure surfaces where the chain is awaited
     );
     ctx.signal.addEventListener('abort', () => peer?.send({ type: 'cancel' }), { once: true });
   }

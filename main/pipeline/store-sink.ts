@@ -21,7 +21,7 @@ export type StoreOp =
   | ['dicomQuarantine', QuarantineRecord]
   | ['dicomPolicy', string]
   | ['beginFile', SourceFileRecord]
-  | ['completeFile', string, string, { accepted: number; rejected: number; skipped: number }]
+  | ['completeFile', string, string | null, { accepted: number; rejected: number; skipped: number }]
   | ['finishBatch', 'done' | 'cancelled' | 'failed', { files: number; accepted: number; inserted: number; rejected: number; skipped: number }];
 
 export type StoreWriterCommand =
@@ -131,7 +131,8 @@ export class ImportSink {
     this.ops.push(['beginFile', file]);
   }
 
-  completeFile(fingerprint: string, sha256: string, counts: { accepted: number; rejected: number; skipped: number }): void {
+  /** `sha256` of the source content, or null where it is not computed (DICOM files stored de-identified). */
+  completeFile(fingerprint: string, sha256: string | null, counts: { accepted: number; rejected: number; skipped: number }): void {
     this.ops.push(['completeFile', fingerprint, sha256, { accepted: counts.accepted, rejected: counts.rejected, skipped: counts.skipped }]);
   }
 

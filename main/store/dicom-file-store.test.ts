@@ -13,11 +13,11 @@ test('files are stored under their SHA-256, once, with no temporary file left be
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const bytes = Buffer.from('DICM-ish content');
   const digest = sha(bytes);
-  const first = await storeDicomFile(dir, bytes, digest);
+  const first = storeDicomFile(dir, bytes, digest);
   assert.deepEqual(first, { relativePath: `dicom/${digest.slice(0, 2)}/${digest}.dcm`, created: true });
   assert.deepEqual(readFileSync(join(dir, first.relativePath)), bytes);
   const mtime = statSync(join(dir, first.relativePath)).mtimeMs;
-  assert.deepEqual(await storeDicomFile(dir, bytes, digest), { relativePath: first.relativePath, created: false });
+  assert.deepEqual(storeDicomFile(dir, bytes, digest), { relativePath: first.relativePath, created: false });
   assert.equal(statSync(join(dir, first.relativePath)).mtimeMs, mtime, 'an identical file is reused, not rewritten');
   assert.deepEqual(readdirSync(join(dir, 'dicom', digest.slice(0, 2))), [`${digest}.dcm`]);
   assert.throws(() => dicomRelativePath('../../etc/passwd'));
@@ -30,7 +30,7 @@ test('a truncated file under the final name (e.g. after power loss) is replaced'
   const digest = sha(bytes);
   mkdirSync(join(dir, 'dicom', digest.slice(0, 2)), { recursive: true });
   writeFileSync(join(dir, dicomRelativePath(digest)), bytes.subarray(0, 100));
-  assert.equal((await storeDicomFile(dir, bytes, digest)).created, true);
+  assert.equal((storeDicomFile(dir, bytes, digest)).created, true);
   assert.equal(statSync(join(dir, dicomRelativePath(digest))).size, 4096);
 });
 

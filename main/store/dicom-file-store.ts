@@ -3,7 +3,8 @@
 // same folder and renamed into place, so a reader (or a crash) never sees a partial file under a
 // final name; a file that is already there with the same size is the same content and is reused.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const DICOM_FOLDER = 'dicom';
@@ -16,23 +17,41 @@ export function dicomRelativePath(sha256: string): string {
   return `${DICOM_FOLDER}/${sha256.slice(0, 2)}/${sha256}.dcm`;
 }
 
-/** Stores `bytes` (whose SHA-256 is `sha256`) unless an identical file is already there. */
-export async function storeDicomFile(dataDir: string, bytes: Uint8Array, sha256: string): Promise<{ relativePath: string; created: boolean }> {
+/** Prefix folders this thread already made, so a large import does not mkdir per file. */
+const madeFolders = new Set<string>();
+
+/**
+ * Stores `bytes` (whose SHA-256 is `sha256`) unless an identical file is already there.
+ * Synchronous on purpose: it runs on the de-identification worker threads, where blocking is
+ * cheaper than a round trip through libuv's small thread pool for every one of thousands of files.
+ */
+export function storeDicomFile(dataDir: string, bytes: Uint8Array, sha256: string): { relativePath: string; created: boolean } {
   const relativePath = dicomRelativePath(sha256);
   const target = join(dataDir, relativePath);
-  const existing = await stat(target).catch(() => null);
+  const existing = statSync(target, { throwIfNoEntry: false });
   if (existing?.isFile() && existing.size === bytes.byteLength) return { relativePath, created: false };
   const folder = join(dataDir, DICOM_FOLDER, sha256.slice(0, 2));
-  await mkdir(folder, { recursive: true, mode: 0o700 });
+  if (!madeFolders.has(folder)) {
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    madeFolders.add(folder);
+  }
   const temp = join(folder, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
   try {
-    await writeFile(temp, bytes, { mode: 0o600 });
-    await rename(temp, target);
+    writeFileSync(temp, bytes, { mode: 0o600 });
+    renameSync(temp, target);
   } catch (error) {
-    await rm(temp, { force: true });
+    rmSync(temp, { force: true });
+    // The data folder may have been emptied under us: forget the folder and let the caller retry.
+    madeFolders.delete(folder);
     throw error;
   }
   return { relativePath, created: true };
+}
+
+/** Removes a file this import just stored but will not reference (a conflicting duplicate). */
+export function removeDicomFile(dataDir: string, relativePath: string): void {
+  dicomRelativePath(relativePath.slice(relativePath.lastIndexOf('/') + 1, -'.dcm'.length));
+  rmSync(join(dataDir, relativePath), { force: true });
 }
 
 function processAlive(pid: number): boolean {

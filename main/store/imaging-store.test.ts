@@ -11,7 +11,7 @@ function store() {
   const db = openMemory();
   migrate(db);
   db.run(sql`INSERT INTO import_batch (id, started_at, status, policy_name, policy_version) VALUES (1, 'now', 'running', 'p', '1')`);
-  return { db, writer: new ImagingWriter(db, 1), reads: new ImagingStore(db as never) };
+  return { db, writer: new ImagingWriter(db, 1), reads: new ImagingStore(db) };
 }
 
 const instance = (n: number, extra: Partial<StoredImagingInstance> = {}): StoredImagingInstance => ({
@@ -64,7 +64,7 @@ test('imaging studies join the patient timeline as ImagingStudy events with moda
   writer.addInstance(instance(1));
   db.run(sql`INSERT INTO resource (key, type, pseudonym, start_day, end_day, codes, body, batch_id)
     VALUES ('r1', 'Encounter', 'aaaa0000aaaa0000', 17990, 17991, '[]', '{"class":{"code":"IMP"}}', 1)`);
-  const detail = new ResearchStore(db as never).getPatient('aaaa0000aaaa0000')!;
+  const detail = new ResearchStore(db).getPatient('aaaa0000aaaa0000')!;
   assert.deepEqual(detail.timeline.map((e) => [e.day, e.type]), [[0, 'Encounter'], [10, 'ImagingStudy']]);
   assert.deepEqual(detail.timeline[1]!.codes, ['http://dicom.nema.org/resources/ontology/DCM|CT']);
   assert.equal(detail.timeline[1]!.detail, '1 series, 1 instances');

@@ -51,6 +51,8 @@ export class ImagingWriter {
   private readonly insertSeries;
   private readonly insertInstance;
   private readonly countInstance;
+  private readonly countStudySeries;
+  private readonly countStudyInstance;
   private readonly insertQuarantine;
 
   constructor(
@@ -69,6 +71,8 @@ export class ImagingWriter {
       (sop_instance_uid, series_uid, file_sha256, relative_path, pixel_sha256, frames, bytes, transfer_syntax, batch_id)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(sop_instance_uid) DO NOTHING`);
     this.countInstance = db.prepare(`UPDATE imaging_series SET instance_count = instance_count + 1 WHERE series_uid = ?`);
+    this.countStudySeries = db.prepare(`UPDATE imaging_study SET series_count = series_count + 1 WHERE study_uid = ?`);
+    this.countStudyInstance = db.prepare(`UPDATE imaging_study SET instance_count = instance_count + 1 WHERE study_uid = ?`);
     this.insertQuarantine = db.prepare(`INSERT INTO dicom_quarantine
       (reason, sop_class_uid, modality, pseudonym, study_day, bytes, source_fingerprint, batch_id)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source_fingerprint) DO NOTHING`);
@@ -82,13 +86,13 @@ export class ImagingWriter {
   addInstance(r: StoredImagingInstance): boolean {
     this.upsertStudy(r);
     const newSeries = this.insertSeries.run(r.seriesUid, r.studyUid, r.modality, r.bodyPart, r.sopClassUid).changes > 0;
-    if (newSeries) this.db.run(sql`UPDATE imaging_study SET series_count = series_count + 1 WHERE study_uid = ${r.studyUid}`);
+    if (newSeries) this.countStudySeries.run(r.studyUid);
     const inserted = this.insertInstance.run(
       r.sopInstanceUid, r.seriesUid, r.fileSha256, r.relativePath, r.pixelSha256, r.frames, r.bytes, r.transferSyntax, this.batchId,
     ).changes > 0;
     if (inserted) {
       this.countInstance.run(r.seriesUid);
-      this.db.run(sql`UPDATE imaging_study SET instance_count = instance_count + 1 WHERE study_uid = ${r.studyUid}`);
+      this.countStudyInstance.run(r.studyUid);
     }
     return inserted;
   }

@@ -108,7 +108,7 @@ export class ImportWriter {
       ON CONFLICT(fingerprint) DO UPDATE SET batch_id = excluded.batch_id, completed = 0`);
   }
 
-  completeFile(fingerprint: string, contentSha256: string, counts: { accepted: number; rejected: number; skipped: number }): void {
+  completeFile(fingerprint: string, contentSha256: string | null, counts: { accepted: number; rejected: number; skipped: number }): void {
     this.db.run(sql`UPDATE source_file SET completed = 1, content_sha256 = ${contentSha256},
       accepted = ${counts.accepted}, rejected = ${counts.rejected}, skipped = ${counts.skipped}
       WHERE fingerprint = ${fingerprint}`);

@@ -2,7 +2,7 @@
 // FHIR through the Issuer of Patient ID → MRN system mapping, and the steward's quarantine review.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { syntheticCtInstance, writeInstanceWithDcmjs, type DcmjsDataset } from '../../main/deid/dicom/marker-fixture.ts';
@@ -218,4 +218,41 @@ test('the command line imports DICOM, lists studies and held-back files, and dis
   assert.equal(badOptions.code, 1);
   assert.match(badOptions.err, /dicom-options/);
   assert.equal((await cli('audit', 'verify')).code, 0);
+});
+
+test('cancelling a DICOM import stops it; what was stored is complete and nothing partial is left', { timeout: 180_000 }, async (t) => {
+  const dir = tempDir('dicom-cancel');
+  t.after(dir.remove);
+  const inputs = join(dir.path, 'in');
+  for (let i = 0; i < 400; i++) {
+    writeDicom(inputs, `${String(i).padStart(4, '0')}.dcm`, { '00080018': { vr: 'UI', Value: [`1.2.826.0.1.3680043.10.777.6.${i}`] } });
+  }
+  const dataDir = join(dir.path, 'data');
+  const engine = await testEngine(dataDir);
+  const { jobId } = await engine.startImport({ paths: [inputs] });
+  let cancelled = false;
+  let sawBytes = false;
+  const off = engine.onEvent((event) => {
+    if (event.type !== 'import.progress' || event.job.jobId !== jobId) return;
+    if (event.job.totals.bytesRead > 0) sawBytes = true;
+    if (!cancelled && event.job.files.some((f) => f.kind === 'dicom' && f.state === 'done')) {
+      cancelled = true;
+      void engine.cancelImport({ jobId });
+    }
+  });
+  const job = await engine.waitForImport(jobId);
+  off();
+  const studies = await engine.listImagingStudies({ offset: 0, limit: 1 });
+  const batches = await engine.listImportBatches();
+  await engine.close();
+  assert.ok(sawBytes, 'progress reports bytes read');
+  assert.equal(job.state, 'cancelled');
+  assert.equal(batches.batches[0]!.status, 'cancelled');
+  const rows = storedInstances(dataDir);
+  assert.ok(rows.length > 0 && rows.length < 400, `stored ${rows.length}`);
+  assert.equal(studies.studies[0]?.instances, rows.length, 'counts match the stored instances');
+  for (const row of rows) assert.ok(readDicom(readFileSync(join(dataDir, row.relative_path))).ok, 'every stored row has its complete file');
+  const written = readdirSync(join(dataDir, 'dicom'), { recursive: true }) as string[];
+  assert.ok(!written.some((name) => name.includes('.tmp-')), 'no temporary file left');
+  assert.ok(job.files.filter((f) => f.state === 'done').length === rows.length);
 });

@@ -33,6 +33,8 @@ export interface ToolFigures {
 
 export interface DicomBenchFigures {
   files: number;
+  /** The generated workload, for further runs (e.g. through the import pipeline). */
+  inputDir: string;
   inputMegabytes: number;
   templates: number;
   encapsulatedShare: number;
@@ -187,9 +189,13 @@ interface BestRuns {
   gdcm: { seconds: number; peakRssMb: number | null } | null;
 }
 
+/** How to start our side: `node --import tsx bench-dicom-worker.ts IN OUT` unless a bundle is given. */
+export type OurCommand = (input: string, output: string) => [command: string, args: string[]];
+
+const tsxWorker: OurCommand = (input, output) => [process.execPath, ['--import', 'tsx', join(here, 'bench-dicom-worker.ts'), input, output]];
+
 /** The machine is shared and noisy: alternate the tools for a few rounds and keep each one's best. */
-async function runRounds(dirs: BenchDirs, cert: string | null, rounds: number, log: (line: string) => void): Promise<BestRuns> {
-  const worker = join(here, 'bench-dicom-worker.ts');
+async function runRounds(dirs: BenchDirs, cert: string | null, rounds: number, log: (line: string) => void, command: OurCommand): Promise<BestRuns> {
   let ours: BestRuns['ours'] | null = null;
   let gdcm: BestRuns['gdcm'] = null;
   for (let round = 0; round < rounds; round++) {
@@ -197,7 +203,7 @@ async function runRounds(dirs: BenchDirs, cert: string | null, rounds: number, l
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir);
     }
-    const ourRun = await timed(process.execPath, ['--import', 'tsx', worker, dirs.input, dirs.ours]);
+    const ourRun = await timed(...command(dirs.input, dirs.ours));
     const run = JSON.parse(ourRun.stdout.trim().split('\n').pop()!) as DirectoryRunFigures;
     if (!ours || ourRun.seconds < ours.seconds) ours = { seconds: ourRun.seconds, peakRssMb: ourRun.peakRssMb ?? run.maxRssKb / 1024, run };
     let gdcmSeconds = '';
@@ -244,7 +250,7 @@ async function markerSurvival(dirs: BenchDirs, cert: string | null): Promise<Dic
  */
 export async function benchDicomDeid(
   workDir: string,
-  opts: { files: number; rounds?: number; log?: (line: string) => void },
+  opts: { files: number; rounds?: number; log?: (line: string) => void; ourCommand?: OurCommand },
 ): Promise<DicomBenchFigures> {
   const log = opts.log ?? ((line: string) => console.log(line));
   const dirs: BenchDirs = { input: join(workDir, 'input'), ours: join(workDir, 'ours'), gdcm: join(workDir, 'gdcmanon'), marker: join(workDir, 'marker') };
@@ -256,7 +262,7 @@ export async function benchDicomDeid(
 
   const cert = gdcmanonAvailable() ? selfSignedCertificate(workDir) : null;
   if (!cert) log('gdcmanon: not installed, comparison skipped');
-  const best = await runRounds(dirs, cert, Math.max(1, opts.rounds ?? 3), log);
+  const best = await runRounds(dirs, cert, Math.max(1, opts.rounds ?? 3), log, opts.ourCommand ?? tsxWorker);
   const { run } = best.ours;
   const ours = {
     ...figures('dataspace deidentifyDicom', opts.files, inputBytes, readdirSync(dirs.ours).length, best.ours.seconds, best.ours.peakRssMb),
@@ -268,7 +274,7 @@ export async function benchDicomDeid(
   const markers = await markerSurvival(dirs, cert);
 
   const mb = (value: number | null) => (value === null ? '?' : value.toFixed(0));
-  log(`ours: ${ours.wallSeconds.toFixed(2)} s wall incl. node+tsx start-up, ${ours.filesPerSecond.toFixed(0)} files/s, ${ours.megabytesPerSecond.toFixed(1)} MB/s; in-process ${run.processingSeconds.toFixed(2)} s = ${(opts.files / run.processingSeconds).toFixed(0)} files/s; peak RSS ${mb(ours.peakRssMb)} MB; outcomes ${JSON.stringify(run.outcomes)}`);
+  log(`ours: ${ours.wallSeconds.toFixed(2)} s wall incl. node start-up, ${ours.filesPerSecond.toFixed(0)} files/s, ${ours.megabytesPerSecond.toFixed(1)} MB/s; in-process ${run.processingSeconds.toFixed(2)} s = ${(opts.files / run.processingSeconds).toFixed(0)} files/s; peak RSS ${mb(ours.peakRssMb)} MB; outcomes ${JSON.stringify(run.outcomes)}`);
   if (gdcm && speedRatio !== null) {
     log(`gdcmanon: ${gdcm.wallSeconds.toFixed(2)} s wall, ${gdcm.filesPerSecond.toFixed(0)} files/s, ${gdcm.megabytesPerSecond.toFixed(1)} MB/s, peak RSS ${mb(gdcm.peakRssMb)} MB, ${gdcm.outputs} outputs`);
     log(`ratio ours/gdcmanon: ${speedRatio.toFixed(2)}x files/s by wall time; ${(opts.files / run.processingSeconds / gdcm.filesPerSecond).toFixed(2)}x counting our in-process time`);
@@ -276,6 +282,7 @@ export async function benchDicomDeid(
   log(`markers surviving (of ${markers.planted}): ours Basic ${markers.oursBasic}, ours default ${markers.oursDefault} (${markers.oursDefaultNonTime} other than TM), gdcmanon ${markers.gdcmanon ?? 'n/a'} ${JSON.stringify(markers.gdcmanonByLocation ?? {})}`);
   return {
     files: opts.files,
+    inputDir: dirs.input,
     inputMegabytes: inputBytes / 1e6,
     templates: workload.templates,
     encapsulatedShare: workload.encapsulated / opts.files,
