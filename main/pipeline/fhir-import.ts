@@ -6,6 +6,7 @@ import type { FhirDeidentifier } from '../deid/safe-harbor-policy.ts';
 import { dateShiftDays, type PseudonymKey } from '../deid/pseudonym-key.ts';
 import { readFhirFile, type FhirItem } from '../ingest/fhir/fhir-reader.ts';
 import type { FhirValidator } from '../ingest/fhir/fhir-validator.ts';
+import { medicationNames, pgxIngredientCodes } from '../features/pgx/medication-ingredients.ts';
 import type { FileTally } from './import-progress.ts';
 import type { ImportSink } from './store-sink.ts';
 
@@ -161,6 +162,10 @@ export class FhirImporter {
       fullUrl: d.fullUrl,
       resolveReference: d.resolveReference,
     });
+    if (out.type === 'MedicationRequest' || out.type === 'MedicationStatement') {
+      // Ingredient codes of PGx-relevant drugs, read from the names before they are dropped.
+      for (const code of pgxIngredientCodes(medicationNames(d.resource))) if (!out.codes.includes(code)) out.codes.push(code);
+    }
     const body = JSON.stringify(out.body);
     this.s.sink.upsertResource(d.tally.index, {
       key: out.key,

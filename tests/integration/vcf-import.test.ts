@@ -60,7 +60,7 @@ function tableCounts(databaseFile: string): Record<string, number> {
 }
 
 /** A FHIR Patient with an MRN (identifier typed MR) and, optionally, a clopidogrel order. */
-function fhirPatientNdjson(dir: string, id: string, mrn: string, rxnormIngredient?: string): string {
+function fhirPatientNdjson(dir: string, id: string, mrn: string, rxnormCode?: string, display = 'clopidogrel'): string {
   mkdirSync(dir, { recursive: true });
   const patient = {
     resourceType: 'Patient',
@@ -70,13 +70,13 @@ function fhirPatientNdjson(dir: string, id: string, mrn: string, rxnormIngredien
     birthDate: '1961-04-12',
   };
   writeFileSync(join(dir, 'Patient.ndjson'), `${JSON.stringify(patient)}\n`);
-  if (rxnormIngredient) {
+  if (rxnormCode) {
     const order = {
       resourceType: 'MedicationRequest',
       id: `${id}-order`,
       status: 'active',
       intent: 'order',
-      medicationCodeableConcept: { coding: [{ system: RXNORM, code: rxnormIngredient, display: 'clopidogrel' }] },
+      medicationCodeableConcept: { coding: [{ system: RXNORM, code: rxnormCode, display }] },
       subject: { reference: `Patient/${id}` },
       authoredOn: '2021-06-01',
     };
@@ -288,7 +288,7 @@ test('a VCF sample, a FHIR Patient and a DICOM study with the same MRN share one
   }
 });
 
-test('a clopidogrel order and a CYP2C19 *2/*2 VCF raise the CPIC alert, whichever arrives first', { timeout: 180_000 }, async (t) => {
+test('a clopidogrel order (ingredient or product code) and a CYP2C19 *2/*2 VCF raise the CPIC alert, whichever arrives first', { timeout: 180_000 }, async (t) => {
   if (!vcfDir) return t.skip(SKIP_REASON);
   const dir = tempDir('vcf-alert');
   t.after(dir.remove);
@@ -299,7 +299,12 @@ test('a clopidogrel order and a CYP2C19 *2/*2 VCF raise the CPIC alert, whicheve
       // One file per patient: a sample is identified by its file's content and column.
       const vcf = join(dir.path, `${order}.vcf`);
       writeFileSync(vcf, readFileSync(source, 'utf8').replace(`\t${firstSampleId(source)}\n`, `\tS-${order}\n`));
-      const fhir = fhirPatientNdjson(join(dir.path, order), `${order}-patient`, mrn, '32968');
+      // One order coded by ingredient, one by product (RxNorm SCD 309362, as exports usually are):
+      // the ingredient is derived from the name at import, before Safe Harbor drops the name.
+      const fhir =
+        order === 'vcf-first'
+          ? fhirPatientNdjson(join(dir.path, order), `${order}-patient`, mrn, '32968')
+          : fhirPatientNdjson(join(dir.path, order), `${order}-patient`, mrn, '309362', 'clopidogrel 75 MG Oral Tablet');
       const sheet = sampleSheet(join(dir.path, `${order}.csv`), [[`S-${order}`, MRN_SYSTEM, mrn]]);
       const steps = order === 'vcf-first' ? [[vcf], [fhir]] : [[fhir], [vcf]];
       for (const paths of steps) {

@@ -228,10 +228,11 @@ function admissionsOfPatient(
           if (value !== null && (na === null || day >= na.day)) na = { day, value };
         }
       } else if (row.type === 'MedicationRequest') {
-        for (const c of codes) {
-          medicationCodes.push(c);
-          if (c.startsWith(`${RXNORM}|`)) medications.add(c);
-        }
+        medicationCodes.push(...codes);
+        // The order's own code comes first; ingredient codes the import derives for PGx alerts
+        // (features/pgx/medication-ingredients.ts) follow it and must not count as more drugs.
+        const primary = codes.find((c) => c.startsWith(`${RXNORM}|`));
+        if (primary) medications.add(primary);
       } else if (row.type === 'Procedure') {
         procedures++;
       }
