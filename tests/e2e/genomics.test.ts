@@ -3,39 +3,16 @@
 // Same harness as ui.test.ts: the real renderer build in Chromium, the browser host, a fresh engine;
 // waits only for what the app shows, keeps a trace and screenshot only when the test fails.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { after, before, test } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
-import { createEngine } from '../../main/engine.ts';
-import { startWebHost } from '../../main/host/web.ts';
-import { passphraseKeyProtector } from '../../main/store/key-protector.ts';
+import { test } from 'node:test';
+import { REPO_ROOT, UI_TIMEOUT, useBrowser, withUiSession } from './ui-session.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const staticDir = join(root, 'renderer', 'dist');
-const resultsDir = join(root, 'test-results');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const s2s2Vcf = join(root, '..', 'shared', 'data', 'vcf', 'pharmcat', 'src/test/resources/org/pharmgkb/pharmcat/haplotype/cyp2c19/s2s2.vcf');
-const UI_TIMEOUT = 120_000;
+const s2s2Vcf = join(REPO_ROOT, '..', 'shared', 'data', 'vcf', 'pharmcat', 'src/test/resources/org/pharmgkb/pharmcat/haplotype/cyp2c19/s2s2.vcf');
 const MRN_SYSTEM = 'http://hospital.example.org/mrn';
 const MRN = 'MRN-E2E-GENOMICS-1';
 
-let browser: Browser | null = null;
-
-before(async () => {
-  assert.ok(existsSync(join(staticDir, 'index.html')), 'The renderer is not built. Run `npm run build:renderer` first.');
-  if (!existsSync(chromiumPath)) return;
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-});
+useBrowser();
 
 /** The VCF sample named with the MRN, and a FHIR Patient with that MRN and a clopidogrel order. */
 function writeInputs(dir: string): string[] {
@@ -65,26 +42,12 @@ function writeInputs(dir: string): string[] {
 }
 
 test('a VCF and a FHIR patient uploaded in the UI show a PGx panel with the alert, and the Genomics chart', { timeout: 3 * UI_TIMEOUT }, async (t) => {
-  if (!browser) return t.skip(`Chromium not found at ${chromiumPath} (set CHROMIUM_PATH)`);
   if (!existsSync(s2s2Vcf)) return t.skip('shared VCF test data (../shared/data/vcf) is absent');
-  const workDir = mkdtempSync(join(tmpdir(), 'dataspace-e2e-genomics-'));
-  const engine = await createEngine({
-    dataDir: join(workDir, 'data'),
-    keyProtector: passphraseKeyProtector('test-passphrase-123', 'test'),
-    institution: { id: 'e2e-genomics', displayName: 'E2E Genomics Hospital' },
-    actor: 'web',
-  });
-  // The sample id is the MRN: no sample sheet, the institution's MRN system set once beforehand.
-  engine.setSetting('vcf.default-mrn-system', MRN_SYSTEM);
-  const host = await startWebHost({ engine, staticDir });
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  await context.tracing.start({ screenshots: true, snapshots: true });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (m) => /Content Security Policy|Refused to/i.test(m.text()) && problems.push(m.text()));
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  let failed = true;
-  try {
+  await withUiSession(
+    t,
+    async ({ engine, page, host, workDir, problems }) => {
+    // The sample id is the MRN: no sample sheet, the institution's MRN system set once beforehand.
+    engine.setSetting('vcf.default-mrn-system', MRN_SYSTEM);
     await page.goto(host.url);
     await page.getByTestId('file-input').setInputFiles(writeInputs(workDir));
     await page.getByRole('button', { name: 'Start import' }).click();
@@ -119,19 +82,7 @@ test('a VCF and a FHIR patient uploaded in the UI show a PGx panel with the aler
     assert.equal(await segment.getAttribute('data-phenotype'), 'Poor Metabolizer');
     assert.ok((await chart.locator('rect.pgx-segment').count()) >= 2, 'one bar per gene with results');
     assert.deepEqual(problems, []);
-    failed = false;
-  } finally {
-    if (failed) {
-      mkdirSync(resultsDir, { recursive: true });
-      const base = join(resultsDir, 'genomics-pgx-panel-and-chart');
-      await page.screenshot({ path: `${base}.png`, fullPage: true }).catch(() => undefined);
-      await context.tracing.stop({ path: `${base}-trace.zip` });
-    } else {
-      await context.tracing.stop();
-    }
-    await context.close();
-    await host.close();
-    await engine.close();
-    rmSync(workDir, { recursive: true, force: true });
-  }
+    },
+    { institution: { id: 'e2e-genomics', displayName: 'E2E Genomics Hospital' } },
+  );
 });

@@ -4,58 +4,18 @@
 // it is discarded after confirmation. Waits only for what the app shows, never for fixed sleeps;
 // a trace and screenshot are kept in test-results/ only when the test fails.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { after, before, test } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import { test } from 'node:test';
 import { syntheticCtInstance, writeInstanceWithDcmjs } from '../../main/deid/dicom/marker-fixture.ts';
-import { createEngine } from '../../main/engine.ts';
-import { startWebHost } from '../../main/host/web.ts';
-import { passphraseKeyProtector } from '../../main/store/key-protector.ts';
+import { UI_TIMEOUT, useBrowser, withUiSession } from './ui-session.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const staticDir = join(root, 'renderer', 'dist');
-const resultsDir = join(root, 'test-results');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const UI_TIMEOUT = 120_000;
-
-let browser: Browser | null = null;
-
-before(async () => {
-  assert.ok(existsSync(join(staticDir, 'index.html')), 'The renderer is not built. Run `npm run build:renderer` first.');
-  if (!existsSync(chromiumPath)) return;
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-});
+useBrowser();
 
 test('imports DICOM through the UI, shows the study in Imaging and the held-back file in Quarantine', { timeout: 3 * UI_TIMEOUT }, async (t) => {
-  if (!existsSync(chromiumPath)) return t.skip(`Chromium not found at ${chromiumPath} (set CHROMIUM_PATH)`);
-  const workDir = mkdtempSync(join(tmpdir(), 'dataspace-e2e-imaging-'));
-  const engine = await createEngine({
-    dataDir: join(workDir, 'data'),
-    keyProtector: passphraseKeyProtector('test-passphrase-123', 'test'),
-    institution: { id: 'e2e-imaging', displayName: 'E2E Imaging Hospital' },
-    actor: 'web',
-  });
-  const host = await startWebHost({ engine, staticDir });
-  const context = await browser!.newContext({ viewport: { width: 1440, height: 900 } });
-  await context.tracing.start({ screenshots: true, snapshots: true });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (/Content Security Policy|Refused to/i.test(message.text())) problems.push(message.text());
-  });
-  let failed = true;
-  try {
+  await withUiSession(
+    t,
+    async ({ page, host, workDir, problems }) => {
     const ct = join(workDir, 'ct-slice.dcm');
     writeFileSync(ct, writeInstanceWithDcmjs(syntheticCtInstance({ '00100010': { vr: 'PN', Value: [{ Alphabetic: 'E2EMARKER^IMAGING' }] } })));
     const capture = join(workDir, 'screen-capture.dcm');
@@ -107,20 +67,7 @@ test('imports DICOM through the UI, shows the study in Imaging and the held-back
     await page.getByTestId('timeline-table').locator('tbody tr', { hasText: 'ImagingStudy' }).first().waitFor();
 
     assert.deepEqual(problems, []);
-    failed = false;
-  } finally {
-    if (failed) {
-      mkdirSync(resultsDir, { recursive: true });
-      const base = join(resultsDir, 'imaging-e2e');
-      await page.screenshot({ path: `${base}.png`, fullPage: true }).catch(() => undefined);
-      await context.tracing.stop({ path: `${base}-trace.zip` });
-      t.diagnostic(`failure artefacts: ${base}.png, ${base}-trace.zip`);
-    } else {
-      await context.tracing.stop();
-    }
-    await context.close();
-    await host.close();
-    await engine.close();
-    rmSync(workDir, { recursive: true, force: true });
-  }
+    },
+    { institution: { id: 'e2e-imaging', displayName: 'E2E Imaging Hospital' } },
+  );
 });

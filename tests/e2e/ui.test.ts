@@ -3,121 +3,21 @@
 // for fixed sleeps. Traces and screenshots are kept only when a test fails (test-results/);
 // with DATASPACE_SCREENSHOTS=1 one screenshot per main view goes to docs/screenshots/.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { after, before, describe, test, type TestContext } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { createEngine, type Engine } from '../../main/engine.ts';
-import { startWebHost, type WebHost } from '../../main/host/web.ts';
-import { passphraseKeyProtector } from '../../main/store/key-protector.ts';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { REPO_ROOT, UI_TIMEOUT, useBrowser, withUiSession } from './ui-session.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const staticDir = join(root, 'renderer', 'dist');
-const resultsDir = join(root, 'test-results');
+const root = REPO_ROOT;
 const screenshotsDir = join(root, 'docs', 'screenshots');
 const takeDocScreenshots = process.env.DATASPACE_SCREENSHOTS === '1';
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const syntheaDir = join(root, '..', 'shared', 'data', 'fhir', 'synthea-smart', 'R4', 'SYNTHEA');
 const SYNTHEA_FILES = [
   'Buster_Hoeger_ad2e3fc5-2b5d-4cb9-8d03-9ea0f4ac8423.json',
   'Alberto_Atencio_fc712d1f-5a2e-4407-9c55-a2a2bad623c2.json',
   'Antonio_Castellanos_6d2eba67-5b4a-403f-a29f-e6da3f1ea963.json',
 ];
-// Long enough for a cold worker on a slow CI machine; the waits end as soon as the UI reports.
-const UI_TIMEOUT = 120_000;
-
-/** One browser page on a fresh engine and host, torn down after the test. */
-interface Session {
-  engine: Engine;
-  host: WebHost;
-  context: BrowserContext;
-  page: Page;
-  workDir: string;
-  /** Console messages about CSP violations and uncaught page errors. */
-  problems: string[];
-  /** Requests that left the loopback origin. */
-  foreignRequests: string[];
-}
-
-let browser: Browser | null = null;
-
-function safeName(name: string): string {
-  return name
-    .replace(/[^a-z0-9]+/gi, '-')
-    .replace(/^-|-$/g, '')
-    .toLowerCase();
-}
-
-async function openSession(): Promise<Session> {
-  if (!browser) throw new Error('The browser did not start.');
-  const workDir = mkdtempSync(join(tmpdir(), 'dataspace-e2e-'));
-  const engine = await createEngine({
-    dataDir: join(workDir, 'data'),
-    keyProtector: passphraseKeyProtector('test-passphrase-123', 'test'),
-    institution: { id: 'e2e-hospital', displayName: 'E2E Test Hospital' },
-    actor: 'web',
-  });
-  const host = await startWebHost({ engine, staticDir });
-  const context = await browser.newContext({
-    viewport: { width: 1440, height: 900 },
-    acceptDownloads: true,
-  });
-  await context.tracing.start({ screenshots: true, snapshots: true });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  const foreignRequests: string[] = [];
-  const origin = `http://127.0.0.1:${host.port}`;
-  page.on('console', (message) => {
-    if (/Content Security Policy|Refused to/i.test(message.text())) problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('request', (request) => {
-    const url = request.url();
-    if (!url.startsWith(`${origin}/`) && !url.startsWith('blob:') && !url.startsWith('data:'))
-      foreignRequests.push(url);
-  });
-  return { engine, host, context, page, workDir, problems, foreignRequests };
-}
-
-async function closeSession(t: TestContext, session: Session, failed: boolean): Promise<void> {
-  try {
-    if (failed) {
-      mkdirSync(resultsDir, { recursive: true });
-      const base = join(resultsDir, safeName(t.name));
-      await session.page.screenshot({ path: `${base}.png`, fullPage: true }).catch(() => undefined);
-      await session.context.tracing.stop({ path: `${base}-trace.zip` });
-      t.diagnostic(`failure artefacts: ${base}.png, ${base}-trace.zip`);
-    } else {
-      await session.context.tracing.stop();
-    }
-  } finally {
-    await session.context.close();
-    await session.host.close();
-    await session.engine.close();
-    rmSync(session.workDir, { recursive: true, force: true });
-  }
-}
-
-/** Runs `body` on a fresh session, keeping artefacts only if it throws. */
-async function withSession(
-  t: TestContext,
-  body: (session: Session) => Promise<void>,
-): Promise<void> {
-  if (!existsSync(chromiumPath)) {
-    t.skip(`Chromium not found at ${chromiumPath} (set CHROMIUM_PATH)`);
-    return;
-  }
-  const session = await openSession();
-  let failed = true;
-  try {
-    await body(session);
-    failed = false;
-  } finally {
-    await closeSession(t, session, failed);
-  }
-}
 
 async function docScreenshot(page: Page, name: string, fullPage = false): Promise<void> {
   if (!takeDocScreenshots) return;
@@ -127,35 +27,14 @@ async function docScreenshot(page: Page, name: string, fullPage = false): Promis
   await page.screenshot({ path: join(screenshotsDir, `${name}.png`), fullPage });
 }
 
-before(async () => {
-  assert.ok(
-    existsSync(join(staticDir, 'index.html')),
-    `The renderer is not built (${staticDir}/index.html is missing). Run \`npm run build:renderer\` first.`,
-  );
-  if (!existsSync(chromiumPath)) return;
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-});
+useBrowser();
 
 describe('browser UI', () => {
   test(
     'opens with the token moved out of the address bar, under the CSP, with no remote requests',
     { timeout: UI_TIMEOUT },
     async (t) => {
-      await withSession(t, async ({ host, page, problems, foreignRequests }) => {
+      await withUiSession(t, async ({ host, page, problems, foreignRequests }) => {
         await page.goto(host.url);
         await page
           .getByTestId('institution-name')
@@ -184,7 +63,7 @@ describe('browser UI', () => {
     'finishes an import by polling when the event stream is unavailable',
     { timeout: UI_TIMEOUT },
     async (t) => {
-      await withSession(t, async ({ host, page, workDir }) => {
+      await withUiSession(t, async ({ host, page, workDir }) => {
         await page.route('**/api/events**', (route) => route.abort());
         const file = join(workDir, 'one-patient.ndjson');
         writeFileSync(
@@ -209,7 +88,7 @@ describe('browser UI', () => {
     'imports files through the picker, then shows patients, a timeline and a verified audit chain',
     { timeout: 4 * UI_TIMEOUT },
     async (t) => {
-      await withSession(t, async ({ host, page, workDir, problems, foreignRequests }) => {
+      await withUiSession(t, async ({ host, page, workDir, problems, foreignRequests }) => {
         const malformed = join(workDir, 'malformed-export.ndjson');
         writeFileSync(
           malformed,
