@@ -3,6 +3,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { ApiError, AuditPage, AuditVerifyResult } from '../../main/api/contract.ts';
 import { asApiError, engineClient } from './api-client.ts';
 import { ErrorNotice } from './error-notice.tsx';
+import { Pager } from './pager.tsx';
 import { formatCount } from './format.ts';
 
 const PAGE_SIZE = 50;
@@ -181,29 +182,7 @@ export function AuditView({ active }: { active: boolean }) {
           <p className="empty-state">No entries{action ? ` for “${action}”` : ''}.</p>
         ) : null}
       </div>
-      <div className="pager">
-        <span className="muted">
-          {total === 0
-            ? '0 entries'
-            : `Rows ${formatCount(offset + 1)}–${formatCount(Math.min(offset + PAGE_SIZE, total))} of ${formatCount(total)}`}
-        </span>
-        <button
-          type="button"
-          className="button"
-          disabled={offset === 0}
-          onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}
-        >
-          Newer
-        </button>
-        <button
-          type="button"
-          className="button"
-          disabled={offset + PAGE_SIZE >= total}
-          onClick={() => setOffset(offset + PAGE_SIZE)}
-        >
-          Older
-        </button>
-      </div>
+      <Pager noun="Rows" offset={offset} pageSize={PAGE_SIZE} total={total} onOffset={setOffset} labels={{ previous: 'Newer', next: 'Older' }} />
     </div>
   );
 }

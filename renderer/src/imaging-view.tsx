@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import type { ApiError, ImagingStudyPage } from '../../main/api/contract.ts';
 import { asApiError, engineClient } from './api-client.ts';
 import { ErrorNotice } from './error-notice.tsx';
+import { Pager } from './pager.tsx';
 import { formatCount } from './format.ts';
 import { ModalityChart } from './modality-chart.tsx';
 
@@ -125,19 +126,7 @@ export function ImagingView({ active, dataVersion }: { active: boolean; dataVers
           <p className="empty-state">No studies with modality {modality}.</p>
         ) : null}
       </div>
-      <div className="pager">
-        <span className="muted">
-          {total === 0
-            ? '0 studies'
-            : `Studies ${formatCount(offset + 1)}–${formatCount(Math.min(offset + PAGE_SIZE, total))} of ${formatCount(total)}`}
-        </span>
-        <button type="button" className="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
-          Previous
-        </button>
-        <button type="button" className="button" disabled={offset + PAGE_SIZE >= total} onClick={() => setOffset(offset + PAGE_SIZE)}>
-          Next
-        </button>
-      </div>
+      <Pager noun="Studies" offset={offset} pageSize={PAGE_SIZE} total={total} onOffset={setOffset} />
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import type { ApiError, QuarantinePage } from '../../main/api/contract.ts';
 import { asApiError, engineClient } from './api-client.ts';
 import { ErrorNotice } from './error-notice.tsx';
+import { Pager } from './pager.tsx';
 import { formatBytes, formatCount } from './format.ts';
 
 const PAGE_SIZE = 50;
@@ -117,19 +118,7 @@ export function QuarantineView({ active, dataVersion }: { active: boolean; dataV
         </table>
         {page && page.items.length === 0 ? <p className="empty-state">No DICOM file has been held back.</p> : null}
       </div>
-      <div className="pager">
-        <span className="muted">
-          {total === 0
-            ? '0 files'
-            : `Files ${formatCount(offset + 1)}–${formatCount(Math.min(offset + PAGE_SIZE, total))} of ${formatCount(total)}`}
-        </span>
-        <button type="button" className="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
-          Previous
-        </button>
-        <button type="button" className="button" disabled={offset + PAGE_SIZE >= total} onClick={() => setOffset(offset + PAGE_SIZE)}>
-          Next
-        </button>
-      </div>
+      <Pager noun="Files" offset={offset} pageSize={PAGE_SIZE} total={total} onOffset={setOffset} />
     </div>
   );
 }
