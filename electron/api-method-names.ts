@@ -20,6 +20,16 @@ export const API_METHOD_NAMES = [
   'listQuarantine',
   'discardQuarantined',
   'loadSampleData',
+  'listModels',
+  'activateModel',
+  'rollbackModel',
+  'startTraining',
+  'startScoring',
+  'getTask',
+  'cancelTask',
+  'listRiskScores',
+  'getRiskSummary',
+  'setRiskThresholds',
 ] as const satisfies readonly ApiMethod[];
 
 type MissingMethod = Exclude<ApiMethod, (typeof API_METHOD_NAMES)[number]>;

@@ -10,6 +10,7 @@ import type {
   EngineEvent,
   EngineStatus,
   ImportJobState,
+  TaskState,
 } from './api/contract.ts';
 import { AuditTrail } from './audit/audit-trail.ts';
 import { SAFE_HARBOR_POLICY } from './deid/safe-harbor-policy.ts';
@@ -27,9 +28,11 @@ import { mrnSystemMapping } from './store/mrn-system-settings.ts';
 import type { KeyProtector } from './store/key-protector.ts';
 import { LATEST_SCHEMA_VERSION, migrate, schemaVersion } from './store/migrations/index.ts';
 import { ResearchStore } from './store/research-store.ts';
+import { defaultModelsDir } from './scoring/bundled-models.ts';
+import { createReadmissionService } from './scoring/readmission-service.ts';
 import { containsSyntheticData, markSyntheticData } from './store/synthetic-data-mark.ts';
 import { sql } from './store/sql.ts';
-import { EngineSetupError } from './util/errors.ts';
+import { EngineSetupError, InvalidInputError } from './util/errors.ts';
 
 export interface EngineOptions {
   dataDir: string;
@@ -40,6 +43,8 @@ export interface EngineOptions {
   actor?: string;
   /** DICOM Issuer of Patient ID → FHIR MRN system defaults (e.g. from IT policy); stored settings win. */
   mrnSystems?: Partial<MrnSystemMapping>;
+  /** Folder of the bundled models (default: the app's `models/`). */
+  modelsDir?: string;
 }
 
 /** The engine: the api contract plus lifecycle and events. */
@@ -48,6 +53,8 @@ export interface Engine extends DataSpaceApi {
   onEvent(listener: (event: EngineEvent) => void): () => void;
   /** Resolves when the job ends (done, failed or cancelled). */
   waitForImport(jobId: string): Promise<ImportJobState>;
+  /** Resolves when a training or scoring task ends. */
+  waitForTask(taskId: string): Promise<TaskState>;
   /** Appends an audit entry on behalf of a host (e.g. a configuration change). */
   audit(action: string, details?: Record<string, unknown>): void;
   /** A setting's stored value (null while unset); unknown keys throw InvalidInputError. */
@@ -135,6 +142,20 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       return jobs.start(request.paths, { vcf, dicom });
     };
 
+    const readmission = createReadmissionService({
+      writer,
+      reader,
+      databaseFile: layout.database,
+      modelsDir: options.modelsDir ?? defaultModelsDir(),
+      institution: institution.display_name,
+      actor,
+      audit: (action, details) => {
+        const entry = audit.append(actor, action, details);
+        emit({ type: 'audit.appended', seq: nextSeq(), entrySeq: entry.seq });
+      },
+      emit: (type, task) => emit({ type, seq: nextSeq(), task }),
+    });
+
     const sampleData = new SampleDataImport({
       dataDir: layout.root,
       institutionId: institution.id,
@@ -215,6 +236,17 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         emit({ type: 'audit.appended', seq: nextSeq(), entrySeq: entry.seq });
         return { discarded: true };
       },
+      listModels: readmission.listModels,
+      activateModel: readmission.activateModel,
+      rollbackModel: readmission.rollbackModel,
+      startTraining: readmission.startTraining,
+      startScoring: readmission.startScoring,
+      getTask: readmission.getTask,
+      cancelTask: readmission.cancelTask,
+      listRiskScores: readmission.listRiskScores,
+      getRiskSummary: readmission.getRiskSummary,
+      setRiskThresholds: readmission.setRiskThresholds,
+      waitForTask: readmission.waitForTask,
       async listAudit(request): Promise<AuditPage> {
         return audit.list(reader, request);
       },
@@ -239,13 +271,18 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         return readSettingFamily(reader, prefix);
       },
       setSetting(key, value) {
+        if (key.startsWith('risk.threshold.')) {
+          const pair = { moderate: Number(settingValue(writer, 'risk.threshold.moderate')), high: Number(settingValue(writer, 'risk.threshold.high')) };
+          pair[key === 'risk.threshold.high' ? 'high' : 'moderate'] = Number(value);
+          if (!(pair.moderate < pair.high)) throw new InvalidInputError('risk.threshold.moderate must stay below risk.threshold.high.', 'invalid-thresholds');
+        }
         writeSetting(writer, key, value);
         const entry = audit.append(actor, 'config.set', { key, value });
         emit({ type: 'audit.appended', seq: nextSeq(), entrySeq: entry.seq });
       },
       async close() {
         // Together: cancelling the jobs lets the sample import remove its temporary folder.
-        await Promise.all([sampleData.close(), jobs.cancelAll()]);
+        await Promise.all([sampleData.close(), jobs.cancelAll(), readmission.close()]);
         listeners.clear();
         reader.close();
         writer.close();

@@ -280,6 +280,176 @@ export interface ImportBatchSummary {
   skipped: number;
 }
 
+/** Where a model came from. */
+export type ModelSource = 'bundled' | 'local-training' | 'consortium' | 'imported';
+/** Registry stage: one model is active at a time; candidates wait for a steward. */
+export type ModelStage = 'candidate' | 'active' | 'retired';
+
+/** Discrimination and calibration of one score on labelled admissions. */
+export interface ScoreMetrics {
+  n: number;
+  prevalence: number;
+  auroc: number;
+  /** DeLong 95% confidence interval. */
+  auroc95: [number, number];
+  brier: number;
+  calibrationSlope: number;
+  calibrationIntercept: number;
+  /** Expected calibration error over 10 equal-width risk bins. */
+  ece: number;
+}
+
+/** The model and both clinical scores on the same admissions. */
+export interface ModelMetrics {
+  model: ScoreMetrics;
+  lace: ScoreMetrics;
+  hospital: ScoreMetrics;
+}
+
+/** What a model is, what it was trained on, how well it did and what it is not for. */
+export interface ModelCard {
+  name: string;
+  version: string;
+  kind: string;
+  featureSet: { name: string; version: string };
+  features: { name: string; description: string }[];
+  trainingData: string;
+  metrics: ModelMetrics | null;
+  /** Where the metrics come from, e.g. "held-out 30% of 3,100 admissions, seed 42". */
+  evaluation: string;
+  intendedUse: string;
+  limitations: string[];
+  explanation: string;
+}
+
+/** One registry entry. */
+export interface ModelSummary {
+  /** SHA-256 of the ONNX bytes, hex. */
+  id: string;
+  name: string;
+  version: string;
+  kind: string;
+  stage: ModelStage;
+  source: ModelSource;
+  sizeBytes: number;
+  registeredAt: string;
+  activatedAt: string | null;
+  card: ModelCard;
+  /** Training run that produced it (local training only). */
+  trainingRunId: number | null;
+}
+
+export type RiskLevel = 'low' | 'moderate' | 'high';
+
+/** Risk thresholds: a risk at or above `high` is high, at or above `moderate` moderate. */
+export interface RiskThresholds {
+  moderate: number;
+  high: number;
+}
+
+/** One factor of one prediction: its contribution to the logit. */
+export interface RiskFactor {
+  feature: string;
+  /** Additive logit contribution relative to the training-mean admission. */
+  logit: number;
+}
+
+/** One scored index admission (latest scoring run). */
+export interface RiskScoreRow {
+  encounterKey: string;
+  pseudonym: string;
+  /** Shifted day numbers of the patient (intervals are real, dates are not). */
+  admitDay: number;
+  lengthOfStayDays: number;
+  risk: number;
+  level: RiskLevel;
+  topFactors: RiskFactor[];
+  lace: number;
+  hospital: number;
+  /** Observed 30-day readmission in the store. */
+  readmitted30d: 0 | 1;
+}
+
+export type RiskSortKey = 'risk' | 'lace' | 'hospital' | 'pseudonym' | 'lengthOfStayDays';
+
+export interface RiskPage {
+  total: number;
+  offset: number;
+  rows: RiskScoreRow[];
+}
+
+/** A curve for the Risk view: ROC points and calibration bins per score. */
+export interface ScoreCurves {
+  /** [false positive rate, true positive rate], from (0,0) to (1,1). */
+  roc: [number, number][];
+  /** Deciles of predicted risk: mean predicted vs observed rate. */
+  calibration: { predicted: number; observed: number; n: number }[];
+}
+
+/** The latest scoring run with its distribution and evaluation on this store's labelled admissions. */
+export interface RiskSummary {
+  run: {
+    id: number;
+    modelId: string;
+    modelName: string;
+    modelVersion: string;
+    scoredAt: string;
+    admissions: number;
+    seconds: number;
+  } | null;
+  thresholds: RiskThresholds;
+  levels: Record<RiskLevel, number>;
+  /** 20 equal-width bins of predicted risk on [0, 1]. */
+  histogram: { from: number; to: number; count: number }[];
+  /** Metrics of model, LACE and HOSPITAL on the same admissions (LACE/HOSPITAL risks by logistic recalibration). */
+  metrics: ModelMetrics | null;
+  curves: { model: ScoreCurves; lace: ScoreCurves; hospital: ScoreCurves } | null;
+}
+
+export type TaskKind = 'train' | 'score';
+
+/** Long work other than imports (training, scoring): progress, result, cancel. */
+export interface TaskState {
+  taskId: string;
+  kind: TaskKind;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  phase: string;
+  /** 0..1 */
+  progress: number;
+  startedAt: string;
+  finishedAt: string | null;
+  result?: TrainingResult | ScoringResult;
+  error?: ApiError;
+}
+
+export interface TrainingOptions {
+  kind?: 'logistic' | 'mlp';
+  /** Held-out share for evaluation (default 0.3). */
+  testFraction?: number;
+  seed?: number;
+  /** L2 penalty (default 1). */
+  l2?: number;
+  classWeight?: 'none' | 'balanced';
+}
+
+export interface TrainingResult {
+  type: 'train';
+  runId: number;
+  model: ModelSummary;
+  metrics: ModelMetrics;
+  admissions: { total: number; train: number; test: number; positives: number };
+  parameters: Required<TrainingOptions>;
+}
+
+export interface ScoringResult {
+  type: 'score';
+  runId: number;
+  modelId: string;
+  admissions: number;
+  levels: Record<RiskLevel, number>;
+  seconds: number;
+}
+
 /** Errors cross boundaries as data, never as bare strings. */
 export interface ApiError {
   name: string;
@@ -290,7 +460,9 @@ export interface ApiError {
 export type EngineEvent =
   | { type: 'import.progress'; seq: number; job: ImportJobState }
   | { type: 'import.finished'; seq: number; job: ImportJobState }
-  | { type: 'audit.appended'; seq: number; entrySeq: number };
+  | { type: 'audit.appended'; seq: number; entrySeq: number }
+  | { type: 'task.progress'; seq: number; task: TaskState }
+  | { type: 'task.finished'; seq: number; task: TaskState };
 
 /** The one interface every host exposes and the renderer consumes. */
 export interface DataSpaceApi {
@@ -312,6 +484,22 @@ export interface DataSpaceApi {
   discardQuarantined(request: { id: number }): Promise<{ discarded: boolean }>;
   /** Generates synthetic patients (not real people) and imports them as a normal job; only into an empty store. */
   loadSampleData(request: { patients?: number }): Promise<{ jobId: string; patients: number }>;
+  /** Registry: every model with its stage and card. */
+  listModels(): Promise<{ models: ModelSummary[] }>;
+  /** Makes a candidate or retired model the active one (audited); the previous active one is retired. */
+  activateModel(request: { modelId: string }): Promise<ModelSummary>;
+  /** Re-activates the model that was active before the current one (audited). */
+  rollbackModel(): Promise<ModelSummary>;
+  /** Trains a model on the local store in a worker; registers it as a candidate. */
+  startTraining(request: TrainingOptions): Promise<{ taskId: string }>;
+  /** Scores every index admission with the active model in a worker; appends to the prediction log. */
+  startScoring(): Promise<{ taskId: string }>;
+  getTask(request: { taskId: string }): Promise<TaskState | null>;
+  cancelTask(request: { taskId: string }): Promise<{ cancelled: boolean }>;
+  listRiskScores(request: { offset: number; limit: number; sort?: RiskSortKey; descending?: boolean; level?: RiskLevel }): Promise<RiskPage>;
+  getRiskSummary(): Promise<RiskSummary>;
+  /** Sets the risk level thresholds (audited); levels of the latest run are recomputed. */
+  setRiskThresholds(request: RiskThresholds): Promise<RiskThresholds>;
 }
 
 export type ApiMethod = keyof DataSpaceApi;
@@ -332,6 +520,8 @@ const dicomImportOptionsSchema = z
   .strict();
 
 const DICOM_MODALITY = /^[A-Z0-9_]{1,16}$/;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+const riskSortKeys = ['risk', 'lace', 'hospital', 'pseudonym', 'lengthOfStayDays'] as const;
 
 /** Argument schemas per method; hosts parse every incoming payload with these. */
 export const apiInputSchemas = {
@@ -383,6 +573,41 @@ export const apiInputSchemas = {
   listQuarantine: z.tuple([z.object({ offset: z.number().int().min(0), limit: z.number().int().min(1).max(1000) }).strict()]),
   discardQuarantined: z.tuple([z.object({ id: z.number().int().min(1) }).strict()]),
   loadSampleData: z.tuple([z.object({ patients: z.number().int().min(1).max(5000).optional() }).strict()]),
+  listModels: z.tuple([]),
+  activateModel: z.tuple([z.object({ modelId: z.string().regex(SHA256_HEX) }).strict()]),
+  rollbackModel: z.tuple([]),
+  startTraining: z.tuple([
+    z
+      .object({
+        kind: z.enum(['logistic', 'mlp']).optional(),
+        testFraction: z.number().min(0.1).max(0.5).optional(),
+        seed: z.number().int().min(0).max(2 ** 31).optional(),
+        l2: z.number().min(0).max(1000).optional(),
+        classWeight: z.enum(['none', 'balanced']).optional(),
+      })
+      .strict(),
+  ]),
+  startScoring: z.tuple([]),
+  getTask: z.tuple([z.object({ taskId: z.string().uuid() }).strict()]),
+  cancelTask: z.tuple([z.object({ taskId: z.string().uuid() }).strict()]),
+  listRiskScores: z.tuple([
+    z
+      .object({
+        offset: z.number().int().min(0),
+        limit: z.number().int().min(1).max(1000),
+        sort: z.enum(riskSortKeys).optional(),
+        descending: z.boolean().optional(),
+        level: z.enum(['low', 'moderate', 'high']).optional(),
+      })
+      .strict(),
+  ]),
+  getRiskSummary: z.tuple([]),
+  setRiskThresholds: z.tuple([
+    z
+      .object({ moderate: z.number().gt(0).lt(1), high: z.number().gt(0).lt(1) })
+      .strict()
+      .refine((t) => t.moderate < t.high, { message: 'moderate must be below high' }),
+  ]),
 } satisfies { [K in ApiMethod]: z.ZodType<Parameters<DataSpaceApi[K]>> };
 
 export const apiMethods = Object.keys(apiInputSchemas) as ApiMethod[];

@@ -10,6 +10,7 @@ import { runConfigCommand } from './cli-config.ts';
 import { runDemoCommand } from './cli-demo.ts';
 import { parseDicomOptions, runImagingCommand, runQuarantineCommand } from './cli-imaging.ts';
 import { runPgxCommand } from './cli-pgx.ts';
+import { runModelsCommand, runScoreCommand, runTrainCommand } from './cli-readmission.ts';
 import { headlessKeyProtector } from './passphrase.ts';
 
 const USAGE = `Usage: dataspace <command> [options]
@@ -24,6 +25,10 @@ Commands:
   quarantine                                 DICOM files held back for review
   quarantine discard ID                      record that a held-back file is discarded (audited)
   pgx                                        PGx gene calls and drug-gene alerts per patient
+  train [--kind logistic|mlp] [--test-fraction F] [--seed N] [--l2 X] [--class-weight balanced|none]
+                                             fit a readmission model on the store; registers a candidate
+  score                                      score every index admission with the active model
+  models [list] | activate ID | rollback     the model registry (activation and rollback are audited)
   config list | get KEY | set KEY VALUE      engine settings (e.g. vcf.default-mrn-system); changes are audited
   status                                     institution, data folder, record counts, policy
   patients [--limit N] [--offset N]          list de-identified patients
@@ -70,6 +75,10 @@ function parse(argv: string[]) {
       seed: { type: 'string' },
       'dicom-options': { type: 'string' },
       modality: { type: 'string' },
+      kind: { type: 'string' },
+      'test-fraction': { type: 'string' },
+      l2: { type: 'string' },
+      'class-weight': { type: 'string' },
     },
   });
 }
@@ -142,7 +151,7 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
   const json = values.json ?? false;
   // Writes and reads export files only: no engine, data folder or passphrase.
   if (command === 'demo') return runDemoCommand(rest, { ...values, json }, io);
-  const known = ['init', 'import', 'status', 'patients', 'audit', 'pgx', 'config', 'imaging', 'quarantine'];
+  const known = ['init', 'import', 'status', 'patients', 'audit', 'pgx', 'config', 'imaging', 'quarantine', 'train', 'score', 'models'];
   if (!known.includes(command)) {
     io.err(`Unknown command "${command}".\n\n${USAGE}`);
     return 2;
@@ -172,6 +181,12 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
         return await runQuarantineCommand(engine, rest, json, io);
       case 'pgx':
         return await runPgxCommand(engine, json, io);
+      case 'train':
+        return await runTrainCommand(engine, values, json, io);
+      case 'score':
+        return await runScoreCommand(engine, json, io);
+      case 'models':
+        return await runModelsCommand(engine, rest, json, io);
       case 'config':
         return await runConfigCommand(engine, rest, json, io);
       case 'status': {

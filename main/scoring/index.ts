@@ -10,3 +10,7 @@ export { trainLogistic, stratifiedSplit, standardisationOf, fitLogisticIrls } fr
 export type { LogisticFit, LogisticTrainingOptions } from './logistic-training.ts';
 export { delongAuroc, auroc, brierScore, calibration, expectedCalibrationError, evaluateRisks } from './model-evaluation.ts';
 export type { AurocEstimate, Calibration, RiskEvaluation } from './model-evaluation.ts';
+export { trainMlp } from './mlp-training.ts';
+export type { MlpFit, MlpTrainingOptions } from './mlp-training.ts';
+export { mlpIntegratedGradients, mlpAttributions, attributionOfRow, topFactors } from './model-attribution.ts';
+export type { Attribution, FeatureContribution, MlpAttributionBatch } from './model-attribution.ts';

@@ -136,7 +136,7 @@ export function trainLogistic(
 }
 
 /** mulberry32: a small, well-mixed 32-bit PRNG, enough for reproducible splits. */
-function seededUniform(seed: number): () => number {
+export function seededUniform(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

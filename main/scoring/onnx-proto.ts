@@ -152,3 +152,19 @@ export function onnxMetadata(bytes: Uint8Array): Record<string, string> {
   const decoded = ModelProto.toObject(ModelProto.decode(bytes), { longs: Number }) as { metadata_props?: { key: string; value: string }[] };
   return Object.fromEntries((decoded.metadata_props ?? []).map((e) => [e.key, e.value]));
 }
+
+/** The float32 initializers of ONNX bytes by name (raw_data only, as our builders write them). */
+export function onnxFloatInitializers(bytes: Uint8Array): Map<string, OnnxTensor> {
+  const decoded = ModelProto.toObject(ModelProto.decode(bytes), { longs: Number }) as {
+    graph?: { initializer?: { name: string; dims?: number[]; data_type?: number; raw_data?: Uint8Array }[] };
+  };
+  const out = new Map<string, OnnxTensor>();
+  for (const t of decoded.graph?.initializer ?? []) {
+    if (t.data_type !== ONNX_FLOAT || !t.raw_data || t.raw_data.length % 4 !== 0) continue;
+    const view = new DataView(t.raw_data.buffer, t.raw_data.byteOffset, t.raw_data.byteLength);
+    const data = new Float32Array(t.raw_data.length / 4);
+    for (let i = 0; i < data.length; i++) data[i] = view.getFloat32(i * 4, true);
+    out.set(t.name, { name: t.name, dims: t.dims ?? [], data });
+  }
+  return out;
+}

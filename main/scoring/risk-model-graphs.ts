@@ -1,6 +1,6 @@
 // ONNX graphs of our risk models. Input `features` float32 [N, F], output `risk` float32 [N, 1].
 // Standardisation is inside the graph (Sub mean, Div scale) so callers pass raw FEATURE_SET vectors.
-import { encodeOnnxModel, type OnnxNode, type OnnxTensor } from './onnx-proto.ts';
+import { encodeOnnxModel, onnxFloatInitializers, onnxMetadata, type OnnxNode, type OnnxTensor } from './onnx-proto.ts';
 
 export const INPUT_NAME = 'features';
 export const OUTPUT_NAME = 'risk';
@@ -162,4 +162,39 @@ export function logisticContributions(model: LogisticModel, x: ArrayLike<number>
       logit: model.weights[j]! * ((x[j]! - model.standardisation.mean[j]!) / model.standardisation.scale[j]!),
     })),
   };
+}
+
+/** The weights of a model this node built, read back from its ONNX bytes; null for any other graph. */
+export function modelParametersFromOnnx(bytes: Uint8Array): { kind: 'logistic'; model: LogisticModel } | { kind: 'mlp'; model: MlpModel } | null {
+  const meta = onnxMetadata(bytes);
+  const tensors = onnxFloatInitializers(bytes);
+  const values = (name: string) => (tensors.has(name) ? Array.from(tensors.get(name)!.data) : null);
+  let featureNames: string[];
+  try {
+    featureNames = JSON.parse(meta['dataspace.features'] ?? 'null') as string[];
+  } catch {
+    return null;
+  }
+  const mean = values('feature_mean');
+  const scale = values('feature_scale');
+  if (!Array.isArray(featureNames) || !mean || !scale) return null;
+  const standardisation = { mean, scale };
+  if (meta['dataspace.kind'] === 'logistic-regression') {
+    const weights = values('weights');
+    const intercept = values('intercept');
+    if (!weights || !intercept || weights.length !== featureNames.length) return null;
+    return { kind: 'logistic', model: { featureNames, standardisation, weights, intercept: intercept[0]! } };
+  }
+  if (meta['dataspace.kind'] === 'mlp-1-hidden-relu') {
+    const hidden = values('hidden_weights');
+    const hiddenBias = values('hidden_bias');
+    const outputWeights = values('output_weights');
+    const outputBias = values('output_bias');
+    if (!hidden || !hiddenBias || !outputWeights || !outputBias) return null;
+    const h = hiddenBias.length;
+    if (hidden.length !== featureNames.length * h || outputWeights.length !== h) return null;
+    const hiddenWeights = featureNames.map((_, j) => hidden.slice(j * h, (j + 1) * h));
+    return { kind: 'mlp', model: { featureNames, standardisation, hiddenWeights, hiddenBias, outputWeights, outputBias: outputBias[0]! } };
+  }
+  return null;
 }

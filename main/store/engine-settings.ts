@@ -23,7 +23,23 @@ function checkIdentifierSystem(value: string): string | null {
   return null;
 }
 
+/** A risk threshold: a probability strictly between 0 and 1. */
+function checkRiskThreshold(value: string): string | null {
+  const n = Number(value);
+  return value.trim() !== '' && Number.isFinite(n) && n > 0 && n < 1 ? null : 'must be a number between 0 and 1 (exclusive)';
+}
+
 export const ENGINE_SETTINGS: Readonly<Record<string, EngineSettingDefinition>> = {
+  'risk.threshold.moderate': {
+    description: 'readmission risk at or above which an admission is "moderate" (below risk.threshold.high)',
+    defaultValue: '0.15',
+    check: checkRiskThreshold,
+  },
+  'risk.threshold.high': {
+    description: 'readmission risk at or above which an admission is "high"',
+    defaultValue: '0.3',
+    check: checkRiskThreshold,
+  },
   'vcf.default-mrn-system': {
     description:
       'identifier system of the MRN a VCF sample id stands for when an import has no sample sheet ' +

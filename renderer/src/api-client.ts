@@ -82,6 +82,16 @@ const API_METHODS = {
   listQuarantine: true,
   discardQuarantined: true,
   loadSampleData: true,
+  listModels: true,
+  activateModel: true,
+  rollbackModel: true,
+  startTraining: true,
+  startScoring: true,
+  getTask: true,
+  cancelTask: true,
+  listRiskScores: true,
+  getRiskSummary: true,
+  setRiskThresholds: true,
 } satisfies Record<ApiMethod, true>;
 
 function buildApi(invoke: (method: ApiMethod, args: unknown[]) => Promise<unknown>): DataSpaceApi {

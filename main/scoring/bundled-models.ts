@@ -1,0 +1,54 @@
+// Models shipped in `models/` with the app. Each is pinned here by the SHA-256 of its ONNX bytes:
+// this file is part of the signed application, so a model file swapped on disk is refused. On the
+// first run the baseline becomes the active model; later activations are the steward's.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ModelCard, ModelSummary } from '../api/contract.ts';
+import { sha256Hex, type ModelRegistry } from './model-registry.ts';
+
+/** One shipped model: file names under models/ and the digest the app trusts. */
+export interface BundledModel {
+  onnxFile: string;
+  cardFile: string;
+  sha256: string;
+}
+
+export const BUNDLED_MODELS: readonly BundledModel[] = [
+  {
+    onnxFile: 'readmission-30d-baseline.onnx',
+    cardFile: 'readmission-30d-baseline.card.json',
+    sha256: '55d4fda405d064ff51b37aa9064765a860f3f059535a682d12d04dac7236b574',
+  },
+];
+
+/** The models folder: next to the app's resources when packaged, else the checkout's. */
+export function defaultModelsDir(): string {
+  const appRoot = process.env.DATASPACE_APP_ROOT;
+  return appRoot ? join(appRoot, 'models') : fileURLToPath(new URL('../../models/', import.meta.url));
+}
+
+/** What happened to each bundled model at start-up. */
+export type BundledModelOutcome =
+  | { file: string; outcome: 'registered'; model: ModelSummary; activated: boolean }
+  | { file: string; outcome: 'present' }
+  | { file: string; outcome: 'refused'; reason: string };
+
+/** Registers shipped models not yet in the registry; activates the first when nothing is active. */
+export function installBundledModels(registry: ModelRegistry, modelsDir: string, actor: string, models: readonly BundledModel[] = BUNDLED_MODELS): BundledModelOutcome[] {
+  return models.map((bundled): BundledModelOutcome => {
+    if (registry.get(bundled.sha256)) return { file: bundled.onnxFile, outcome: 'present' };
+    const onnxPath = join(modelsDir, bundled.onnxFile);
+    if (!existsSync(onnxPath)) return { file: bundled.onnxFile, outcome: 'refused', reason: `${onnxPath} is missing` };
+    const onnx = readFileSync(onnxPath);
+    const digest = sha256Hex(onnx);
+    if (digest !== bundled.sha256) {
+      return { file: bundled.onnxFile, outcome: 'refused', reason: `SHA-256 ${digest} does not match the pinned ${bundled.sha256}` };
+    }
+    const card = JSON.parse(readFileSync(join(modelsDir, bundled.cardFile), 'utf8')) as ModelCard;
+    const model = registry.register({ onnx, card, source: 'bundled' });
+    const activated = registry.active() === null;
+    if (activated) registry.activate(model.id, actor, 'initial');
+    return { file: bundled.onnxFile, outcome: 'registered', model: registry.get(model.id)!, activated };
+  });
+}
