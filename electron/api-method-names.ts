@@ -30,6 +30,14 @@ export const API_METHOD_NAMES = [
   'listRiskScores',
   'getRiskSummary',
   'setRiskThresholds',
+  'getConsortiumStatus',
+  'createEnrolmentRequest',
+  'importEnrolment',
+  'setConsortiumEndpoint',
+  'startSync',
+  'listConsortiumRequests',
+  'decideRelease',
+  'listSyncRuns',
 ] as const satisfies readonly ApiMethod[];
 
 type MissingMethod = Exclude<ApiMethod, (typeof API_METHOD_NAMES)[number]>;

@@ -30,6 +30,7 @@ import { LATEST_SCHEMA_VERSION, migrate, schemaVersion } from './store/migration
 import { ResearchStore } from './store/research-store.ts';
 import { defaultModelsDir } from './scoring/bundled-models.ts';
 import { createReadmissionService } from './scoring/readmission-service.ts';
+import { createConsortiumService } from './sync/consortium-service.ts';
 import { containsSyntheticData, markSyntheticData } from './store/synthetic-data-mark.ts';
 import { sql } from './store/sql.ts';
 import { EngineSetupError, InvalidInputError } from './util/errors.ts';
@@ -156,6 +157,20 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       emit: (type, task) => emit({ type, seq: nextSeq(), task }),
     });
 
+    const consortium = createConsortiumService({
+      writer,
+      databaseFile: layout.database,
+      keyProtector: options.keyProtector,
+      registry: readmission.registry,
+      institution: { id: institution.id, displayName: institution.display_name },
+      actor,
+      audit: (action, details) => {
+        const entry = audit.append(actor, action, details);
+        emit({ type: 'audit.appended', seq: nextSeq(), entrySeq: entry.seq });
+      },
+      emit: (type, task) => emit({ type, seq: nextSeq(), task }),
+    });
+
     const sampleData = new SampleDataImport({
       dataDir: layout.root,
       institutionId: institution.id,
@@ -241,12 +256,26 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       rollbackModel: readmission.rollbackModel,
       startTraining: readmission.startTraining,
       startScoring: readmission.startScoring,
-      getTask: readmission.getTask,
-      cancelTask: readmission.cancelTask,
+      async getTask(request) {
+        return consortium.getTask(request.taskId) ?? readmission.getTask(request);
+      },
+      async cancelTask(request) {
+        return consortium.cancelTask(request.taskId) ? { cancelled: true } : readmission.cancelTask(request);
+      },
       listRiskScores: readmission.listRiskScores,
       getRiskSummary: readmission.getRiskSummary,
       setRiskThresholds: readmission.setRiskThresholds,
-      waitForTask: readmission.waitForTask,
+      waitForTask(taskId) {
+        return consortium.waitForTask(taskId) ?? readmission.waitForTask(taskId);
+      },
+      getConsortiumStatus: consortium.getConsortiumStatus,
+      createEnrolmentRequest: consortium.createEnrolmentRequest,
+      importEnrolment: consortium.importEnrolment,
+      setConsortiumEndpoint: consortium.setConsortiumEndpoint,
+      startSync: consortium.startSync,
+      listConsortiumRequests: consortium.listConsortiumRequests,
+      decideRelease: consortium.decideRelease,
+      listSyncRuns: consortium.listSyncRuns,
       async listAudit(request): Promise<AuditPage> {
         return audit.list(reader, request);
       },
@@ -282,7 +311,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       },
       async close() {
         // Together: cancelling the jobs lets the sample import remove its temporary folder.
-        await Promise.all([sampleData.close(), jobs.cancelAll(), readmission.close()]);
+        await Promise.all([sampleData.close(), jobs.cancelAll(), readmission.close(), consortium.close()]);
         listeners.clear();
         reader.close();
         writer.close();

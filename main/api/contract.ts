@@ -406,7 +406,7 @@ export interface RiskSummary {
   curves: { model: ScoreCurves; lace: ScoreCurves; hospital: ScoreCurves } | null;
 }
 
-export type TaskKind = 'train' | 'score';
+export type TaskKind = 'train' | 'score' | 'sync';
 
 /** Long work other than imports (training, scoring): progress, result, cancel. */
 export interface TaskState {
@@ -418,7 +418,7 @@ export interface TaskState {
   progress: number;
   startedAt: string;
   finishedAt: string | null;
-  result?: TrainingResult | ScoringResult;
+  result?: TrainingResult | ScoringResult | SyncResult;
   error?: ApiError;
 }
 
@@ -441,6 +441,11 @@ export interface TrainingResult {
   parameters: Required<TrainingOptions>;
 }
 
+export interface SyncResult {
+  type: 'sync';
+  run: SyncRunSummary;
+}
+
 export interface ScoringResult {
   type: 'score';
   runId: number;
@@ -448,6 +453,110 @@ export interface ScoringResult {
   admissions: number;
   levels: Record<RiskLevel, number>;
   seconds: number;
+}
+
+/** A certificate as the Consortium view shows it. */
+export interface CertificateInfo {
+  subject: string;
+  issuer: string;
+  serialNumber: string;
+  notBefore: string;
+  notAfter: string;
+  daysLeft: number;
+  /** Within 30 days of expiry (or expired): renew with a new CSR. */
+  renewSoon: boolean;
+  fingerprint256: string;
+}
+
+/** The local disclosure policy in force (set here, never by the consortium). */
+export interface ReleasePolicySummary {
+  version: string;
+  minimumCellSize: number;
+  noise: 'none' | 'laplace';
+  epsilonPerRelease: number;
+  totalEpsilon: number;
+  epsilonSpent: number;
+  unattendedApproval: boolean;
+}
+
+/** Where the node stands with its consortium. */
+export interface ConsortiumStatus {
+  enrolment: 'not-enrolled' | 'csr-created' | 'enrolled';
+  /** The pending or last certificate signing request (PEM), to hand to the consortium CA. */
+  csrPem: string | null;
+  certificate: CertificateInfo | null;
+  ca: CertificateInfo | null;
+  /** The secret key is never returned. */
+  endpoint: { url: string; bucket: string; accessKey: string; proxyUrl: string | null } | null;
+  outbox: { pending: number; uploaded: number; lastError: string | null };
+  policy: ReleasePolicySummary;
+  lastSync: SyncRunSummary | null;
+  /** The CRL's next update, when one has been fetched. */
+  crlNextUpdate: string | null;
+}
+
+/** One policy check a release passed or failed, in words a data steward reads. */
+export interface ReleaseCheck {
+  id: string;
+  passed: boolean;
+  message: string;
+}
+
+/** A signed consortium request and what the node would send in answer. */
+export interface ConsortiumRequestSummary {
+  sequence: number;
+  kind: string;
+  round: string | null;
+  issuedAt: string;
+  expiresAt: string;
+  receivedAt: string;
+  state: 'pending-review' | 'approved' | 'rejected' | 'refused' | 'uploaded';
+  /** The exact JSON text that would leave the node (null when refused). */
+  payloadJson: string | null;
+  payloadSha256: string | null;
+  payloadBytes: number | null;
+  checks: ReleaseCheck[];
+  /** Why the policy refused it. */
+  refusal: string | null;
+  decidedBy: string | null;
+  decidedAt: string | null;
+}
+
+/** One object moved during a sync. */
+export interface SyncObject {
+  key: string;
+  direction: 'up' | 'down';
+  bytes: number;
+  sha256: string;
+}
+
+export interface SyncRunSummary {
+  id: number;
+  startedAt: string;
+  finishedAt: string | null;
+  state: 'running' | 'done' | 'failed';
+  requestsReceived: number;
+  releasesUploaded: number;
+  modelsRegistered: number;
+  objects: SyncObject[];
+  error: string | null;
+}
+
+/** Enrolment: a PEM certificate with its chain, or a PKCS#12 bundle (base64) with its password. */
+export interface EnrolmentImport {
+  certificatePem?: string;
+  chainPem?: string;
+  pkcs12Base64?: string;
+  password?: string;
+}
+
+/** The consortium store (any S3 API) and, if the hospital requires one, an HTTPS proxy. */
+export interface ConsortiumEndpoint {
+  url: string;
+  bucket: string;
+  accessKey: string;
+  secretKey: string;
+  proxyUrl?: string;
 }
 
 /** Errors cross boundaries as data, never as bare strings. */
@@ -500,6 +609,18 @@ export interface DataSpaceApi {
   getRiskSummary(): Promise<RiskSummary>;
   /** Sets the risk level thresholds (audited); levels of the latest run are recomputed. */
   setRiskThresholds(request: RiskThresholds): Promise<RiskThresholds>;
+  getConsortiumStatus(): Promise<ConsortiumStatus>;
+  /** Generates the institution key pair (kept encrypted) and returns a CSR for the consortium CA. */
+  createEnrolmentRequest(request: { country: string }): Promise<{ csrPem: string }>;
+  /** Imports the signed certificate and the consortium CA (checked against the local key). */
+  importEnrolment(request: EnrolmentImport): Promise<ConsortiumStatus>;
+  setConsortiumEndpoint(request: ConsortiumEndpoint): Promise<ConsortiumStatus>;
+  /** Fetches the CRL and signed requests, uploads approved releases, downloads signed models (a task). */
+  startSync(request: { approvePolicy?: boolean }): Promise<{ taskId: string }>;
+  listConsortiumRequests(): Promise<{ requests: ConsortiumRequestSummary[] }>;
+  /** The steward's decision on a release after seeing its payload ("what leaves"); audited. */
+  decideRelease(request: { sequence: number; approve: boolean; reason?: string }): Promise<ConsortiumRequestSummary>;
+  listSyncRuns(request: { limit: number }): Promise<{ runs: SyncRunSummary[] }>;
 }
 
 export type ApiMethod = keyof DataSpaceApi;
@@ -602,6 +723,33 @@ export const apiInputSchemas = {
       .strict(),
   ]),
   getRiskSummary: z.tuple([]),
+  getConsortiumStatus: z.tuple([]),
+  createEnrolmentRequest: z.tuple([z.object({ country: z.string().regex(/^[A-Z]{2}$/) }).strict()]),
+  importEnrolment: z.tuple([
+    z
+      .object({
+        certificatePem: z.string().max(65_536).optional(),
+        chainPem: z.string().max(262_144).optional(),
+        pkcs12Base64: z.string().max(262_144).regex(/^[A-Za-z0-9+/=\s]*$/).optional(),
+        password: z.string().max(1024).optional(),
+      })
+      .strict(),
+  ]),
+  setConsortiumEndpoint: z.tuple([
+    z
+      .object({
+        url: z.string().url().max(2048).regex(/^https:\/\//),
+        bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/),
+        accessKey: z.string().min(1).max(256),
+        secretKey: z.string().min(1).max(256),
+        proxyUrl: z.string().url().max(2048).regex(/^http:\/\//).optional(),
+      })
+      .strict(),
+  ]),
+  startSync: z.tuple([z.object({ approvePolicy: z.boolean().optional() }).strict()]),
+  listConsortiumRequests: z.tuple([]),
+  decideRelease: z.tuple([z.object({ sequence: z.number().int().min(1), approve: z.boolean(), reason: z.string().max(1000).optional() }).strict()]),
+  listSyncRuns: z.tuple([z.object({ limit: z.number().int().min(1).max(1000) }).strict()]),
   setRiskThresholds: z.tuple([
     z
       .object({ moderate: z.number().gt(0).lt(1), high: z.number().gt(0).lt(1) })

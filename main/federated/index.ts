@@ -5,3 +5,5 @@ export * from './cell-suppression.ts';
 export * from './privacy-budget-ledger.ts';
 export * from './release-ledger.ts';
 export * from './payload-scanner.ts';
+export * from './statistics-request.ts';
+export * from './statistics-release.ts';

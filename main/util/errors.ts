@@ -42,6 +42,10 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof InvalidInputError || error instanceof EngineSetupError) {
     return { name: error.name, code: error.code, message: error.message };
   }
+  // Disclosure refusals (federated/) and store refusals (sync/) are expected outcomes with a code.
+  if (error instanceof Error && (error.name === 'DisclosureRefusedError' || error.name === 'ConsortiumStoreError') && typeof (error as { code?: unknown }).code === 'string') {
+    return { name: error.name, code: (error as Error & { code: string }).code, message: error.message };
+  }
   if (error instanceof CancellationError) {
     return { name: error.name, code: 'cancelled', message: error.message };
   }

@@ -92,6 +92,14 @@ const API_METHODS = {
   listRiskScores: true,
   getRiskSummary: true,
   setRiskThresholds: true,
+  getConsortiumStatus: true,
+  createEnrolmentRequest: true,
+  importEnrolment: true,
+  setConsortiumEndpoint: true,
+  startSync: true,
+  listConsortiumRequests: true,
+  decideRelease: true,
+  listSyncRuns: true,
 } satisfies Record<ApiMethod, true>;
 
 function buildApi(invoke: (method: ApiMethod, args: unknown[]) => Promise<unknown>): DataSpaceApi {

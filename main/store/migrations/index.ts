@@ -6,6 +6,8 @@ import { migration0010 } from './0010-initial.ts';
 import { migration0020 } from './0020-dicom.ts';
 import { migration0030 } from './0030-genomics.ts';
 import { migration0040 } from './0040-models.ts';
+import { migration0050 } from './0050-consortium.ts';
+import { migration0060 } from './0060-consortium-node.ts';
 
 /** One schema step; `up` runs inside a transaction. */
 export interface Migration {
@@ -14,7 +16,7 @@ export interface Migration {
   up(db: WritableDB): void;
 }
 
-export const migrations: readonly Migration[] = [migration0010, migration0020, migration0030, migration0040];
+export const migrations: readonly Migration[] = [migration0010, migration0020, migration0030, migration0040, migration0050, migration0060];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
 
