@@ -11,6 +11,9 @@ import { runDemoCommand } from './cli-demo.ts';
 import { parseDicomOptions, runImagingCommand, runQuarantineCommand } from './cli-imaging.ts';
 import { runPgxCommand } from './cli-pgx.ts';
 import { runModelsCommand, runScoreCommand, runTrainCommand } from './cli-readmission.ts';
+import { runCaCommand } from './cli-ca.ts';
+import { runConsortiumNodeCommand, runEnrolCommand, runReleasesCommand, runRequestsCommand, runSyncCommand } from './cli-consortium.ts';
+import { runConsortiumSandboxCommand } from './cli-consortium-sandbox.ts';
 import { headlessKeyProtector } from './passphrase.ts';
 
 const USAGE = `Usage: dataspace <command> [options]
@@ -29,6 +32,20 @@ Commands:
                                              fit a readmission model on the store; registers a candidate
   score                                      score every index admission with the active model
   models [list] | activate ID | rollback     the model registry (activation and rollback are audited)
+  enrol --country CC                         create the institution key (kept encrypted) and print a CSR
+  enrol --certificate CERT.pem [--chain CA.pem] | --pkcs12 FILE.p12
+                                             import the signed certificate ($DATASPACE_PKCS12_PASSWORD)
+  consortium status                          enrolment, certificate expiry, endpoint, outbox, disclosure policy
+  consortium endpoint --url URL --bucket B --access-key K [--proxy URL]
+                                             the consortium store (secret key in $DATASPACE_CONSORTIUM_SECRET)
+  consortium sandbox [--dir DIR] [--port N] [--institutions a,b,c]
+                                             a local S3-compatible consortium store with mutual TLS (no data folder)
+  sync [--approve-policy]                    CRL, signed requests, approved releases up, signed models down
+  requests [list] | show N | approve N | reject N [--reason TEXT]
+                                             consortium requests and what would leave ("what leaves")
+  releases                                   releases this node has approved or uploaded
+  ca init|sign-csr|issue-server|revoke|sign-model|sign-request --ca-dir DIR
+                                             consortium CA tooling (no data folder; see dataspace ca)
   config list | get KEY | set KEY VALUE      engine settings (e.g. vcf.default-mrn-system); changes are audited
   status                                     institution, data folder, record counts, policy
   patients [--limit N] [--offset N]          list de-identified patients
@@ -79,6 +96,16 @@ function parse(argv: string[]) {
       'test-fraction': { type: 'string' },
       l2: { type: 'string' },
       'class-weight': { type: 'string' },
+      country: { type: 'string' },
+      certificate: { type: 'string' },
+      chain: { type: 'string' },
+      pkcs12: { type: 'string' },
+      url: { type: 'string' },
+      bucket: { type: 'string' },
+      'access-key': { type: 'string' },
+      proxy: { type: 'string' },
+      'approve-policy': { type: 'boolean', default: false },
+      reason: { type: 'string' },
     },
   });
 }
@@ -133,8 +160,20 @@ async function runImportCommand(engine: Engine, paths: string[], json: boolean, 
   }
 }
 
+/** Reports a failed command: `{error}` with --json, the message on stderr, a stack only for bugs. */
+function cliFailure(command: string, error: unknown, json: boolean, io: CliIo): number {
+  const apiError = toApiError(error);
+  if (json) io.out(JSON.stringify({ error: apiError }));
+  io.err(`dataspace ${command}: ${apiError.message}`);
+  if (!(error instanceof InvalidInputError || error instanceof EngineSetupError) && error instanceof Error && apiError.name === 'InternalError') io.err(error.stack ?? '');
+  return 1;
+}
+
 /** Runs one CLI invocation; returns the exit code. */
 export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
+  // The consortium's own tools take their own options and need no node data folder.
+  if (argv[0] === 'ca') return runCaCommand(argv.slice(1), io).catch((error: unknown) => cliFailure('ca', error, argv.includes('--json'), io));
+  if (argv[0] === 'consortium' && argv[1] === 'sandbox') return runConsortiumSandboxCommand(argv.slice(2), { json: argv.includes('--json') }, io);
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -151,7 +190,7 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
   const json = values.json ?? false;
   // Writes and reads export files only: no engine, data folder or passphrase.
   if (command === 'demo') return runDemoCommand(rest, { ...values, json }, io);
-  const known = ['init', 'import', 'status', 'patients', 'audit', 'pgx', 'config', 'imaging', 'quarantine', 'train', 'score', 'models'];
+  const known = ['init', 'import', 'status', 'patients', 'audit', 'pgx', 'config', 'imaging', 'quarantine', 'train', 'score', 'models', 'enrol', 'sync', 'requests', 'releases', 'consortium'];
   if (!known.includes(command)) {
     io.err(`Unknown command "${command}".\n\n${USAGE}`);
     return 2;
@@ -187,6 +226,16 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
         return await runScoreCommand(engine, json, io);
       case 'models':
         return await runModelsCommand(engine, rest, json, io);
+      case 'enrol':
+        return await runEnrolCommand(engine, values, json, io);
+      case 'sync':
+        return await runSyncCommand(engine, values, json, io);
+      case 'requests':
+        return await runRequestsCommand(engine, rest, values, json, io);
+      case 'releases':
+        return await runReleasesCommand(engine, json, io);
+      case 'consortium':
+        return await runConsortiumNodeCommand(engine, rest, values, json, io);
       case 'config':
         return await runConfigCommand(engine, rest, json, io);
       case 'status': {
@@ -242,11 +291,7 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     }
     return 2;
   } catch (error) {
-    const apiError = toApiError(error);
-    if (json) io.out(JSON.stringify({ error: apiError }));
-    io.err(`dataspace ${command}: ${apiError.message}`);
-    if (!(error instanceof InvalidInputError || error instanceof EngineSetupError) && error instanceof Error) io.err(error.stack ?? '');
-    return 1;
+    return cliFailure(command, error, json, io);
   } finally {
     await engine?.close();
   }

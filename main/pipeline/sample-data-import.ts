@@ -11,7 +11,7 @@ import { siteProfileFor, type GenerationReport } from '../demo/index.ts';
 import { CancellationError, EngineSetupError, InvalidInputError } from '../util/errors.ts';
 import { startWorker } from '../util/worker-entry.ts';
 
-export const DEFAULT_SAMPLE_PATIENTS = 300;
+export const DEFAULT_SAMPLE_PATIENTS = 1000;
 
 export interface SampleDataWorkerRequest {
   outDir: string;

@@ -1,5 +1,6 @@
 // Who we are, where the data lives, what is in it and which policy is in force: always visible.
 import type { ApiError, EngineStatus } from '../../main/api/contract.ts';
+import { CertificateExpiryNotice } from './certificate-expiry-notice.tsx';
 import { ErrorNotice } from './error-notice.tsx';
 import { formatCount } from './format.ts';
 
@@ -21,9 +22,12 @@ const KEY_PROTECTION_LABELS: Record<EngineStatus['keyProtection'], string> = {
 export function AppHeader({
   status,
   error,
+  consortiumVersion,
 }: {
   status: EngineStatus | null;
   error: ApiError | null;
+  /** Changes when the consortium certificate may have changed. */
+  consortiumVersion: number;
 }) {
   return (
     <header className="app-header">
@@ -80,6 +84,7 @@ export function AppHeader({
           </div>
         ))}
       </dl>
+      <CertificateExpiryNotice consortiumVersion={consortiumVersion} />
       {error ? <ErrorNotice error={error} title="Cannot reach the engine" /> : null}
     </header>
   );

@@ -4,19 +4,25 @@ import type { ApiError, EngineStatus } from '../../main/api/contract.ts';
 import { asApiError, engineClient } from './api-client.ts';
 import { AppHeader } from './app-header.tsx';
 import { AuditView } from './audit-view.tsx';
+import { ConsortiumView } from './consortium-view.tsx';
 import { GenomicsView } from './genomics-view.tsx';
 import { ImagingView } from './imaging-view.tsx';
 import { ImportView } from './import-view.tsx';
+import { ModelsView } from './models-view.tsx';
 import { PatientsView } from './patients-view.tsx';
 import { QuarantineView } from './quarantine-view.tsx';
+import { RiskView } from './risk-view.tsx';
 
-type ViewName = 'import' | 'patients' | 'imaging' | 'genomics' | 'quarantine' | 'audit';
+type ViewName = 'import' | 'patients' | 'imaging' | 'genomics' | 'risk' | 'models' | 'consortium' | 'quarantine' | 'audit';
 
 const VIEWS: { name: ViewName; label: string }[] = [
   { name: 'import', label: 'Import' },
   { name: 'patients', label: 'Patients' },
   { name: 'imaging', label: 'Imaging' },
   { name: 'genomics', label: 'Genomics' },
+  { name: 'risk', label: 'Risk' },
+  { name: 'models', label: 'Models' },
+  { name: 'consortium', label: 'Consortium' },
   { name: 'quarantine', label: 'Quarantine' },
   { name: 'audit', label: 'Audit' },
 ];
@@ -27,6 +33,8 @@ export function App() {
   const [statusError, setStatusError] = useState<ApiError | null>(null);
   // Bumped whenever an import finishes, so views holding store data reload it.
   const [dataVersion, setDataVersion] = useState(0);
+  // Bumped when enrolment or a sync changes the consortium state the header shows.
+  const [consortiumVersion, setConsortiumVersion] = useState(0);
 
   const refreshStatus = useCallback(() => {
     engineClient.api.getStatus().then(
@@ -43,10 +51,12 @@ export function App() {
   }, [refreshStatus, dataVersion]);
 
   const onImportFinished = useCallback(() => setDataVersion((v) => v + 1), []);
+  const onConsortiumChanged = useCallback(() => setConsortiumVersion((v) => v + 1), []);
+  const openModels = useCallback(() => setView('models'), []);
 
   return (
     <div className="app">
-      <AppHeader status={status} error={statusError} />
+      <AppHeader status={status} error={statusError} consortiumVersion={consortiumVersion} />
       <nav className="app-nav" aria-label="Views">
         {VIEWS.map((v) => (
           <button
@@ -73,6 +83,15 @@ export function App() {
         </section>
         <section hidden={view !== 'genomics'} aria-labelledby="view-genomics-title">
           <GenomicsView active={view === 'genomics'} dataVersion={dataVersion} />
+        </section>
+        <section hidden={view !== 'risk'} aria-labelledby="view-risk-title">
+          <RiskView active={view === 'risk'} dataVersion={dataVersion} />
+        </section>
+        <section hidden={view !== 'models'} aria-labelledby="view-models-title">
+          <ModelsView active={view === 'models'} dataVersion={dataVersion} />
+        </section>
+        <section hidden={view !== 'consortium'} aria-labelledby="view-consortium-title">
+          <ConsortiumView active={view === 'consortium'} onChanged={onConsortiumChanged} onOpenModels={openModels} />
         </section>
         <section hidden={view !== 'quarantine'} aria-labelledby="view-quarantine-title">
           <QuarantineView active={view === 'quarantine'} dataVersion={dataVersion} />

@@ -10,7 +10,7 @@ export function SampleDataPanel({ disabled, onLoad }: { disabled: boolean; onLoa
         </button>
       </div>
       <p className="muted">
-        The store is empty. To look around first, this generates 300 synthetic patients on this
+        The store is empty. To look around first, this generates 1,000 synthetic patients on this
         computer — FHIR records, DICOM images and genotypes, with a few deliberately malformed
         records — and imports them like any export. The store is then marked as holding synthetic
         data, and the header says so.

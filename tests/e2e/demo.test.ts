@@ -23,7 +23,7 @@ test('loads synthetic sample data into an empty store and labels the store as sy
     assert.ok(Number((await page.getByTestId('summary-rejected').textContent())?.replace(/\D/g, '')) > 0, 'the deliberate defects are rejected');
 
     await page.getByTestId('synthetic-badge').waitFor();
-    await page.getByTestId('count-patients').filter({ hasText: '300' }).waitFor();
+    await page.getByTestId('count-patients').filter({ hasText: '1,000' }).waitFor();
     await panel.waitFor({ state: 'detached' });
 
     await page.getByRole('button', { name: 'Patients', exact: true }).click();
