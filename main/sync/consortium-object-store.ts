@@ -98,6 +98,18 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 
+/** A proxy URL fit for messages and audit entries: any user:password@ removed. */
+function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.origin;
+  } catch {
+    return '(unparsable proxy address)';
+  }
+}
+
 /** Full jitter: a uniform delay below the exponential cap (AWS Architecture Blog, "Exponential Backoff And Jitter", 2015). */
 export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
   return Math.floor(random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1)));
@@ -188,7 +200,7 @@ export class ConsortiumObjectStore {
 
   private describeEndpoint(): string {
     const { host, port } = this.options.endpoint;
-    return `${host}:${port}${this.options.proxy ? ` (through proxy ${this.options.proxy.url})` : ''}`;
+    return `${host}:${port}${this.options.proxy ? ` (through proxy ${withoutCredentials(this.options.proxy.url)})` : ''}`;
   }
 
   /** A minio client whose requests carry this attempt's abort signal (minio has no deadline of its own). */

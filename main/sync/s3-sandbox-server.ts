@@ -268,7 +268,8 @@ function xmlText(text: string): string {
 async function listObjectsV2(storage: S3SandboxStorage, bucket: string, query: URLSearchParams): Promise<string> {
   const prefix = query.get('prefix') ?? '';
   const delimiter = query.get('delimiter') || undefined;
-  const maxKeys = Math.min(1000, Math.max(0, Number.parseInt(query.get('max-keys') ?? '1000', 10) || 0));
+  // At least one key per page, so a client following continuation tokens always advances.
+  const maxKeys = Math.min(1000, Math.max(1, Number.parseInt(query.get('max-keys') ?? '1000', 10) || 1));
   const token = query.get('continuation-token') ?? undefined;
   let startAfter = query.get('start-after') || undefined;
   if (token !== undefined) {

@@ -14,6 +14,7 @@ export const CONTENT_SHA256_METADATA = 'content-sha256';
 export const SIGNATURE_SUFFIX = '.jws';
 /** Names the store reserves or the outbox sets itself. */
 const RESERVED_METADATA = new Set([CONTENT_SHA256_METADATA, 'signed-object-sha256', 'x-dataspace-uploader']);
+const CONFLICT_CODE = 'object-conflict';
 /** S3 limits user-defined metadata to 2 KB (names and values, UTF-8). */
 const MAX_METADATA_BYTES = 2048;
 
@@ -62,7 +63,7 @@ export interface OutboxBackoff {
 /** The store holds different bytes under our key: not retried blindly, and it does not block the queue. */
 export class OutboxConflictError extends Error {
   override readonly name = 'OutboxConflictError';
-  readonly code = 'object-conflict';
+  readonly code = CONFLICT_CODE;
 }
 
 interface OutboxRow {
@@ -135,19 +136,22 @@ export class UploadOutbox {
   }
 
   /**
-   * Uploads due items in order. The first store failure stops the drain (the next items would meet
-   * the same unreachable or refusing store) and defers the item with backoff; `ignoreBackoff` is
-   * "sync now". A conflict defers only its own item.
+   * Uploads pending items in order. The first store failure stops the drain (the next items would
+   * meet the same unreachable or refusing store) and defers that item with backoff, and the items
+   * behind it wait with it; `ignoreBackoff` is "sync now". A conflict sets aside only its own item.
    */
   async drain(store: OutboxObjectStore, options: { signal?: AbortSignal; ignoreBackoff?: boolean } = {}): Promise<DrainResult> {
     const now = this.now().toISOString();
-    const due = this.db.all<{ id: number }>(sql`
-      SELECT id FROM sync_outbox WHERE uploaded_at IS NULL
-      ${options.ignoreBackoff ? sql`` : sql`AND (next_attempt_at IS NULL OR next_attempt_at <= ${now})`}
-      ORDER BY id`);
+    const queue = this.db.all<{ id: number; next_attempt_at: string | null; last_error: string | null }>(
+      sql`SELECT id, next_attempt_at, last_error FROM sync_outbox WHERE uploaded_at IS NULL ORDER BY id`,
+    );
     const result: DrainResult = { uploaded: 0, alreadyPresent: 0, failed: 0, pending: 0 };
-    for (const { id } of due) {
+    for (const { id, next_attempt_at: nextAttemptAt, last_error: lastError } of queue) {
       if (options.signal?.aborted) throw new CancellationError();
+      if (!options.ignoreBackoff && nextAttemptAt !== null && nextAttemptAt > now) {
+        if (lastError?.startsWith(`${CONFLICT_CODE}:`)) continue;
+        break;
+      }
       const row = this.db.get<OutboxRow>(sql`SELECT id, object_key, content, content_sha256, signature, metadata, attempts FROM sync_outbox WHERE id = ${id} AND uploaded_at IS NULL`);
       if (!row) continue;
       // Counted before the network: an attempt cut short by a crash still shows.
