@@ -498,7 +498,11 @@ export interface ConsortiumStatus {
 /** One policy check a release passed or failed, in words a data steward reads. */
 export interface ReleaseCheck {
   id: string;
+  /** The statistic id or gene the check is about. */
+  subject?: string;
   passed: boolean;
+  /** 'withheld': that item is left out (null in the payload) and the rest may go; 'refused': nothing goes. */
+  outcome: 'passed' | 'withheld' | 'refused';
   message: string;
 }
 

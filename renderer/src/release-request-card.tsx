@@ -12,10 +12,16 @@ import { useSha256, type TextDigest } from './use-sha256.ts';
 export function ReleaseChecks({ checks }: { checks: ConsortiumRequestSummary['checks'] }) {
   return (
     <ul className="release-checks" aria-label="Policy checks">
-      {checks.map((c) => (
-        <li key={c.id} className={c.passed ? 'release-check-passed' : 'release-check-failed'} data-testid="release-check" data-passed={c.passed}>
-          <span aria-hidden="true">{c.passed ? '✓' : '✗'}</span>
-          <span className="visually-hidden">{c.passed ? 'Passed:' : 'Failed:'}</span> {c.message}
+      {checks.map((c, i) => (
+        <li
+          key={`${c.id}:${c.subject ?? ''}:${i}`}
+          className={c.passed ? 'release-check-passed' : c.outcome === 'withheld' ? 'release-check-withheld' : 'release-check-failed'}
+          data-testid="release-check"
+          data-passed={c.passed}
+          data-outcome={c.outcome}
+        >
+          <span aria-hidden="true">{c.passed ? '✓' : c.outcome === 'withheld' ? '–' : '✗'}</span>
+          <span className="visually-hidden">{c.passed ? 'Passed:' : c.outcome === 'withheld' ? 'Withheld:' : 'Failed:'}</span> {c.message}
         </li>
       ))}
     </ul>
@@ -57,7 +63,8 @@ export function ReleaseRequestCard({ request, onDecided }: { request: Consortium
   const [reason, setReason] = useState('');
   const [exact, setExact] = useState(false);
   const [deciding, setDeciding] = useState<{ busy: boolean; error: ApiError | null }>({ busy: false, error: null });
-  const failed = request.checks.some((c) => !c.passed);
+  // A withheld item leaves as null and the rest may go; only a refusal blocks the release.
+  const failed = request.checks.some((c) => !c.passed && c.outcome !== 'withheld');
   const payload = request.payloadJson;
   const matches = digestMatches(request, useSha256(payload));
 
@@ -134,6 +141,9 @@ export function ReleaseRequestCard({ request, onDecided }: { request: Consortium
         </button>
       </div>
       {failed ? <p className="consortium-field-error">A policy check failed: this release cannot be approved.</p> : null}
+      {!failed && request.checks.some((c) => c.outcome === 'withheld') ? (
+        <p className="muted">Items marked – are withheld by the local policy: they leave as null, the rest as shown.</p>
+      ) : null}
       {confirming ? (
         <ConfirmDialog
           title={`Approve the release for request #${request.sequence}?`}
