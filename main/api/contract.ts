@@ -727,6 +727,12 @@ export const apiInputSchemas = {
       .strict(),
   ]),
   getRiskSummary: z.tuple([]),
+  setRiskThresholds: z.tuple([
+    z
+      .object({ moderate: z.number().gt(0).lt(1), high: z.number().gt(0).lt(1) })
+      .strict()
+      .refine((t) => t.moderate < t.high, { message: 'moderate must be below high' }),
+  ]),
   getConsortiumStatus: z.tuple([]),
   createEnrolmentRequest: z.tuple([z.object({ country: z.string().regex(/^[A-Z]{2}$/) }).strict()]),
   importEnrolment: z.tuple([
@@ -754,12 +760,6 @@ export const apiInputSchemas = {
   listConsortiumRequests: z.tuple([]),
   decideRelease: z.tuple([z.object({ sequence: z.number().int().min(1), approve: z.boolean(), reason: z.string().max(1000).optional() }).strict()]),
   listSyncRuns: z.tuple([z.object({ limit: z.number().int().min(1).max(1000) }).strict()]),
-  setRiskThresholds: z.tuple([
-    z
-      .object({ moderate: z.number().gt(0).lt(1), high: z.number().gt(0).lt(1) })
-      .strict()
-      .refine((t) => t.moderate < t.high, { message: 'moderate must be below high' }),
-  ]),
 } satisfies { [K in ApiMethod]: z.ZodType<Parameters<DataSpaceApi[K]>> };
 
 export const apiMethods = Object.keys(apiInputSchemas) as ApiMethod[];

@@ -22,7 +22,7 @@ import {
   renewalStatus,
   signInstitutionCsr,
 } from '../pki/index.ts';
-import type { ConsortiumCa, InstitutionSubject } from '../pki/index.ts';
+import type { ConsortiumCa, InstitutionSubject, RevocationState } from '../pki/index.ts';
 import { SANDBOX_REGION, startS3Sandbox } from '../sync/s3-sandbox-server.ts';
 import { S3SandboxStorage } from '../sync/s3-sandbox-storage.ts';
 import { InvalidInputError, toApiError } from '../util/errors.ts';
@@ -79,20 +79,24 @@ async function loadOrCreateCa(dir: string, keyBits: number): Promise<ConsortiumC
   return ca;
 }
 
-/** Keeps a current CRL (RFC 5280 §5.1.2.5): OpenSSL refuses every client once nextUpdate has passed. */
+/**
+ * Keeps a current CRL (RFC 5280 §5.1.2.5): OpenSSL refuses every client once nextUpdate has passed.
+ * ca/revocations.json is the revocation state `dataspace ca revoke` keeps too, so CRL numbers keep
+ * increasing (§5.2.3) whichever tool issued the last one.
+ */
 async function refreshCrl(dir: string, ca: ConsortiumCa): Promise<string> {
-  const path = join(dir, 'ca', 'crl.pem');
-  let revoked: string[] = [];
-  let crlNumber = 0;
-  if (existsSync(path)) {
-    const current = parseCertificateRevocationList(await readText(path), ca.certificatePem);
-    if (current.nextUpdate.getTime() > Date.now() + 86_400_000) return readText(path);
-    revoked = [...current.revokedSerials];
-    crlNumber = current.crlNumber;
-  }
-  const now = new Date();
-  const crlPem = createCertificateRevocationList(ca, revoked.map((serialNumber) => ({ serialNumber, revokedAt: now })), { crlNumber: crlNumber + 1, thisUpdate: now });
-  await writeFile(path, crlPem);
+  const crlPath = join(dir, 'ca', 'crl.pem');
+  const statePath = join(dir, 'ca', 'revocations.json');
+  const current = existsSync(crlPath) ? parseCertificateRevocationList(await readText(crlPath), ca.certificatePem) : undefined;
+  const stored = existsSync(statePath) ? (JSON.parse(await readText(statePath)) as { crlNumber: number; revoked: { serialNumber: string; revokedAt: string }[] }) : undefined;
+  const state: RevocationState = stored
+    ? { crlNumber: stored.crlNumber, revoked: stored.revoked.map((r) => ({ serialNumber: r.serialNumber, revokedAt: new Date(r.revokedAt) })) }
+    : { crlNumber: current?.crlNumber ?? 0, revoked: [...(current?.revokedSerials ?? [])].map((serialNumber) => ({ serialNumber, revokedAt: current!.thisUpdate })) };
+  if (current && current.crlNumber === state.crlNumber && current.nextUpdate.getTime() > Date.now() + 86_400_000) return readText(crlPath);
+  const next: RevocationState = { crlNumber: Math.max(state.crlNumber, current?.crlNumber ?? 0) + 1, revoked: state.revoked };
+  const crlPem = createCertificateRevocationList(ca, next.revoked, { crlNumber: next.crlNumber });
+  await writeFile(crlPath, crlPem);
+  await writeFile(statePath, JSON.stringify(next));
   return crlPem;
 }
 
