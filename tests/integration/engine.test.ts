@@ -7,7 +7,7 @@ import { passphraseKeyProtector } from '../../main/store/key-protector.ts';
 import { LATEST_SCHEMA_VERSION } from '../../main/store/migrations/index.ts';
 import { tempDir, testEngine, TEST_PASSPHRASE } from './helpers.ts';
 
-test('first run creates the store, the institution profile and an init audit entry', async (t) => {
+test('first run creates the store, the institution profile, an init audit entry and activates the bundled model', async (t) => {
   const dir = tempDir('engine-init');
   t.after(dir.remove);
   const engine = await testEngine(dir.path, { id: 'uk-test', displayName: 'University Hospital Test' });
@@ -17,7 +17,9 @@ test('first run creates the store, the institution profile and an init audit ent
   assert.equal(status.policy.name, 'HIPAA Safe Harbor');
   assert.equal(status.counts.patients, 0);
   const audit = await engine.listAudit({ offset: 0, limit: 10 });
-  assert.deepEqual(audit.entries.map((e) => e.action), ['init']);
+  // Newest first: the bundled baseline model is registered and activated once, after init.
+  assert.deepEqual(audit.entries.map((e) => e.action), ['model.activate', 'model.register', 'init']);
+  assert.equal((await engine.listModels()).models[0]?.stage, 'active');
   await engine.close();
 
   const db = new Database(join(dir.path, 'dataspace.sqlite'), { readonly: true });
@@ -26,7 +28,7 @@ test('first run creates the store, the institution profile and an init audit ent
 
   const again = await testEngine(dir.path, { id: 'other-id', displayName: 'ignored on later runs' });
   assert.equal((await again.getStatus()).institution.id, 'uk-test');
-  assert.equal((await again.listAudit({ offset: 0, limit: 10 })).total, 1);
+  assert.equal((await again.listAudit({ offset: 0, limit: 10 })).total, 3, 'a later run registers nothing again');
   await again.close();
 });
 

@@ -23,7 +23,7 @@ export const FEATURE_SET = {
     { name: 'log_length_of_stay', description: 'ln(1 + length of stay in days), stay capped at 60 days.', value: (f) => Math.log1p(clamp(f.lengthOfStayDays, 0, 60)) },
     { name: 'emergency_admission', description: '1 if admitted through the emergency department (hospitalization.admitSource emd; without admitSource, an emergency/urgent priority).', value: (f) => flag(f.emergencyAdmission) },
     { name: 'charlson_index', description: 'Charlson comorbidity index (Quan 2005 ICD-10 codes, SNOMED CT map, 1987 weights) of diagnoses dated on or before admission, capped at 12.', value: (f) => Math.min(f.charlsonIndex, 12) },
-    { name: 'prior_ed_visits_6m', description: 'Emergency encounters (class EMER) starting in the 182 days before the admission day, capped at 5.', value: (f) => Math.min(f.priorEdVisits6m, 5) },
+    { name: 'prior_ed_visits_6m', description: 'ED visits: encounters of class EMER starting in the 182 days before the admission day, capped at 5.', value: (f) => Math.min(f.priorEdVisits6m, 5) },
     { name: 'prior_admissions_12m', description: 'Inpatient encounters (class IMP) starting in the 365 days before the admission day, capped at 5.', value: (f) => Math.min(f.priorAdmissions12m, 5) },
     { name: 'hemoglobin_below_12', description: 'g/dL below 12 of the last hemoglobin (LOINC 718-7) of the stay, capped at 6; not measured → 0.', value: (f) => (f.dischargeHemoglobinGdl === null ? 0 : clamp(12 - f.dischargeHemoglobinGdl, 0, 6)) },
     { name: 'sodium_below_135', description: 'mmol/L below 135 of the last sodium (LOINC 2951-2) of the stay, capped at 10; not measured → 0.', value: (f) => (f.dischargeSodiumMmolL === null ? 0 : clamp(135 - f.dischargeSodiumMmolL, 0, 10)) },
