@@ -12,6 +12,7 @@ import { vcfBench } from './vcf-bench.ts';
 import { demoBench } from './demo-bench.ts';
 import { dicomBench } from './dicom-bench.ts';
 import { statisticsReleaseBench } from './statistics-release-bench.ts';
+import { scoringBench } from './scoring-bench.ts';
 import { findWorkerEntries } from '../scripts/build-electron.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -88,7 +89,7 @@ async function fhirBench(): Promise<void> {
   console.log(`import/ceiling = ${((100 * rate) / ceiling).toFixed(0)}% (target ≥ 40%); target ≥ 25,000 resources/s, peak RSS < 400 MB; state ${result.state}, rejected ${result.rejected}`);
 }
 
-const benches: Record<string, () => Promise<void>> = { fhir: fhirBench, vcf: () => vcfBench(work, bundleEngine), demo: () => demoBench(work, bundleEngine), dicom: () => dicomBench(work, bundleEngine), statistics: statisticsReleaseBench };
+const benches: Record<string, () => Promise<void>> = { fhir: fhirBench, vcf: () => vcfBench(work, bundleEngine), demo: () => demoBench(work, bundleEngine), dicom: () => dicomBench(work, bundleEngine), statistics: statisticsReleaseBench, scoring: () => scoringBench(work, bundleEngine) };
 const selected = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(benches);
 for (const name of selected) {
   const bench = benches[name];

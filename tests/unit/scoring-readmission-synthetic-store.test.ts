@@ -6,13 +6,15 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateConsortium, type GenerationReport } from '../../main/demo/index.ts';
-import { openReadable } from '../../main/store/database.ts';
+import { openReadable, openWritable, type ReadableDB } from '../../main/store/database.ts';
+import { sql } from '../../main/store/sql.ts';
 import { dataFolderLayout } from '../../main/store/data-folder.ts';
 import {
   extractIndexAdmissions, FEATURE_NAMES, FEATURE_SET, featureMatrix, featureVector, hospitalOfAdmission, laceOfAdmission,
   type AdmissionFeatures, type IndexAdmission,
 } from '../../main/features/readmission/index.ts';
 import { buildLogisticOnnx, delongAuroc, evaluateRisks, logisticRisk, RiskSession, stratifiedSplit, trainLogistic } from '../../main/scoring/index.ts';
+import { DEFAULT_TRAINING } from '../../main/scoring/readmission-training.ts';
 import { tempDir, testEngine } from '../integration/helpers.ts';
 
 const SEED = 11;
@@ -96,6 +98,35 @@ test('index admissions and 30-day labels from the store reproduce the ground tru
   }
 });
 
+test('an extraction whose scan overlaps a write scans again and returns one snapshot', () => {
+  const database = dataFolderLayout(join(out.path, 'node-dkfz')).database;
+  const reader = openReadable(database);
+  const writer = openWritable(database);
+  try {
+    const expected = extractIndexAdmissions(reader);
+    // The scan reads in chunks; a commit by another connection after the first chunk of the first
+    // pass must send it round again.
+    let passes = 0;
+    let chunks = 0;
+    const overlapped: ReadableDB = {
+      ...reader,
+      all<T>(query: Parameters<ReadableDB['all']>[0]): T[] {
+        if (/ORDER BY rowid LIMIT/.test(query.text)) {
+          if (query.params.includes(Number.MIN_SAFE_INTEGER)) passes++;
+          if (++chunks === 2) writer.run(sql`INSERT OR REPLACE INTO meta (key, value) VALUES ('test.overlapping-write', 'x')`);
+        }
+        return reader.all<T>(query);
+      },
+    };
+    assert.deepEqual(extractIndexAdmissions(overlapped), expected);
+    assert.ok(chunks > 2, `${chunks} chunks: the write landed mid-scan`);
+    assert.equal(passes, 2, 'the overlapped pass was repeated once');
+  } finally {
+    writer.close();
+    reader.close();
+  }
+});
+
 test('a logistic model trained on the store beats LACE and HOSPITAL and approaches the true mechanism', async (t) => {
   const rows: { x: number[]; y: number; lace: number; hospital: number; trueRisk: number; admission: IndexAdmission }[] = [];
   for (const site of SITES) {
@@ -108,8 +139,11 @@ test('a logistic model trained on the store beats LACE and HOSPITAL and approach
       rows.push({ x: featureVector(m.admission.features), y: m.admission.readmitted30d, lace: laceOfAdmission(m.admission.features), hospital: hospitalOfAdmission(m.admission.features), trueRisk: Number(m.truth.true_probability), admission: m.admission });
     }
   }
-  const { train, test: held } = stratifiedSplit(rows.map((r) => r.y), 0.3, 42);
-  const fit = trainLogistic(FEATURE_NAMES, train.map((i) => rows[i]!.x), train.map((i) => rows[i]!.y), { l2: 1 });
+  // The configuration the product trains (`dataspace train`, DEFAULT_TRAINING) on this test's own
+  // split: trainReadmissionModel splits by encounter key, and the true risks need the same held-out rows.
+  const { testFraction, seed, l2, classWeight } = DEFAULT_TRAINING;
+  const { train, test: held } = stratifiedSplit(rows.map((r) => r.y), testFraction, seed);
+  const fit = trainLogistic(FEATURE_NAMES, train.map((i) => rows[i]!.x), train.map((i) => rows[i]!.y), { l2, classWeight });
   assert.ok(fit.converged);
   const labels = held.map((i) => rows[i]!.y);
   const model = evaluateRisks(held.map((i) => logisticRisk(fit.model, rows[i]!.x)), labels);
@@ -122,7 +156,7 @@ test('a logistic model trained on the store beats LACE and HOSPITAL and approach
   t.diagnostic(`model Brier ${model.brier.toFixed(4)}, calibration slope ${model.calibration.slope.toFixed(3)} intercept ${model.calibration.intercept.toFixed(3)}, ECE ${model.ece.toFixed(4)}`);
   assert.ok(model.auroc.auroc > lace.auroc, 'beats LACE');
   assert.ok(model.auroc.auroc > hospital.auroc, 'beats HOSPITAL');
-  assert.ok(Math.abs(model.auroc.auroc - truth.auroc) < 0.05, 'within 0.05 of the true mechanism');
+  assert.ok(Math.abs(model.auroc.auroc - truth.auroc) < 0.03, 'within 0.03 of the true mechanism');
 
   // The trained weights as ONNX give the same held-out risks through onnxruntime.
   const session = await RiskSession.create(buildLogisticOnnx(fit.model, { name: 'readmission-lr', featureSetName: FEATURE_SET.name, featureSetVersion: FEATURE_SET.version }), FEATURE_NAMES.length);
