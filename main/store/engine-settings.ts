@@ -29,7 +29,38 @@ function checkRiskThreshold(value: string): string | null {
   return value.trim() !== '' && Number.isFinite(n) && n > 0 && n < 1 ? null : 'must be a number between 0 and 1 (exclusive)';
 }
 
+const checkOneOf = (...allowed: string[]) => (value: string) => (allowed.includes(value) ? null : `must be one of ${allowed.join(', ')}`);
+function checkPositiveNumber(value: string): string | null {
+  const n = Number(value);
+  return value.trim() !== '' && Number.isFinite(n) && n > 0 && n <= 1000 ? null : 'must be a number above 0 (at most 1000)';
+}
+
 export const ENGINE_SETTINGS: Readonly<Record<string, EngineSettingDefinition>> = {
+  'release.minimum-cell-size': {
+    description: 'smallest count of patients a released cell, group or cohort may hold; smaller cells are suppressed (with complementary suppression)',
+    defaultValue: '11',
+    check: (value) => (/^\d{1,4}$/.test(value) && Number(value) >= 2 ? null : 'must be a whole number of at least 2'),
+  },
+  'release.noise': {
+    description: 'noise added to released statistics: none, or laplace (differential privacy, spending the privacy budget)',
+    defaultValue: 'none',
+    check: checkOneOf('none', 'laplace'),
+  },
+  'release.epsilon-per-release': {
+    description: 'privacy budget (epsilon) one release spends when release.noise is laplace',
+    defaultValue: '1',
+    check: checkPositiveNumber,
+  },
+  'release.total-epsilon': {
+    description: 'lifetime privacy budget (epsilon) of this node; releases beyond it are refused',
+    defaultValue: '10',
+    check: checkPositiveNumber,
+  },
+  'release.unattended-approval': {
+    description: 'true lets `dataspace sync --approve-policy` send releases that pass every check without a steward approving each one',
+    defaultValue: 'false',
+    check: checkOneOf('true', 'false'),
+  },
   'risk.threshold.moderate': {
     description: 'readmission risk at or above which an admission is "moderate" (below risk.threshold.high)',
     defaultValue: '0.15',

@@ -9,6 +9,8 @@ import { sql } from '../store/sql.ts';
 export interface IdentityRow {
   wrapped_key: Buffer;
   csr_pem: string;
+  pending_wrapped_key: Buffer | null;
+  pending_csr_pem: string | null;
   country: string;
   certificate_pem: string | null;
   ca_pem: string | null;
@@ -108,22 +110,28 @@ export class ConsortiumNodeState {
   constructor(private readonly db: WritableDB) {}
 
   identity(): IdentityRow | undefined {
-    return this.db.get<IdentityRow>(sql`SELECT wrapped_key, csr_pem, country, certificate_pem, ca_pem, enrolled_at FROM consortium_identity WHERE id = 1`);
+    return this.db.get<IdentityRow>(sql`SELECT wrapped_key, csr_pem, pending_wrapped_key, pending_csr_pem, country, certificate_pem, ca_pem, enrolled_at FROM consortium_identity WHERE id = 1`);
   }
 
+  /** A first key and CSR; once enrolled, a renewal key and CSR that wait beside the certificate in use. */
   saveKeyAndCsr(wrappedKey: Buffer, csrPem: string, country: string, at: string): void {
+    if (this.identity()?.certificate_pem) {
+      this.db.run(sql`UPDATE consortium_identity SET pending_wrapped_key = ${wrappedKey}, pending_csr_pem = ${csrPem} WHERE id = 1`);
+      return;
+    }
     this.db.run(sql`INSERT INTO consortium_identity (id, wrapped_key, csr_pem, country, created_at) VALUES (1, ${wrappedKey}, ${csrPem}, ${country}, ${at})
       ON CONFLICT(id) DO UPDATE SET wrapped_key = excluded.wrapped_key, csr_pem = excluded.csr_pem, country = excluded.country,
         created_at = excluded.created_at, certificate_pem = NULL, ca_pem = NULL, enrolled_at = NULL`);
   }
 
-  /** Stores the certificate (and, for PKCS#12 imports, the key that came with it). */
-  saveEnrolment(certificatePem: string, caPem: string, at: string, wrappedKey?: Buffer): void {
-    if (wrappedKey) {
-      this.db.run(sql`INSERT INTO consortium_identity (id, wrapped_key, csr_pem, country, created_at) VALUES (1, ${wrappedKey}, '', '', ${at})
-        ON CONFLICT(id) DO UPDATE SET wrapped_key = excluded.wrapped_key`);
+  /** Stores the certificate with the key it belongs to (the renewal key, a PKCS#12 key, or the current one). */
+  saveEnrolment(certificatePem: string, caPem: string, at: string, key: { wrappedKey: Buffer; csrPem: string } | null): void {
+    if (key) {
+      this.db.run(sql`INSERT INTO consortium_identity (id, wrapped_key, csr_pem, country, created_at) VALUES (1, ${key.wrappedKey}, ${key.csrPem}, '', ${at})
+        ON CONFLICT(id) DO UPDATE SET wrapped_key = excluded.wrapped_key, csr_pem = excluded.csr_pem`);
     }
-    this.db.run(sql`UPDATE consortium_identity SET certificate_pem = ${certificatePem}, ca_pem = ${caPem}, enrolled_at = ${at} WHERE id = 1`);
+    this.db.run(sql`UPDATE consortium_identity SET certificate_pem = ${certificatePem}, ca_pem = ${caPem}, enrolled_at = ${at},
+      pending_wrapped_key = NULL, pending_csr_pem = NULL WHERE id = 1`);
   }
 
   endpoint(): EndpointRow | undefined {

@@ -5,7 +5,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { ConsortiumStatus, DataSpaceApi, ModelCard, SyncObject, TaskState } from '../api/contract.ts';
 import { assertPayloadReleasable } from '../federated/payload-scanner.ts';
 import { STATISTICS_PAYLOAD_SCAN_POLICY, STATISTICS_RELEASE_JWS_TYPE } from '../federated/statistics-release.ts';
-import { DEFAULT_LOCAL_RELEASE_POLICY, STATISTICS_REQUEST_KIND, type LocalReleasePolicy } from '../federated/statistics-request.ts';
+import { localReleasePolicy, STATISTICS_REQUEST_KIND, type LocalReleasePolicy } from '../federated/statistics-request.ts';
+import { settingValue } from '../store/engine-settings.ts';
 import { parseCertificateRevocationList } from '../pki/certificate-revocation-list.ts';
 import { verifyCertificate, type ConsortiumTrust } from '../pki/certificate-verifier.ts';
 import { generateRsaKeyPair } from '../pki/consortium-ca.ts';
@@ -38,7 +39,6 @@ export interface ConsortiumServiceDeps {
   registry: ModelRegistry;
   institution: { id: string; displayName: string };
   actor: string;
-  policy?: LocalReleasePolicy;
   audit(action: string, details: Record<string, unknown>): void;
   emit(type: 'task.progress' | 'task.finished', task: TaskState): void;
 }
@@ -55,7 +55,15 @@ const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('he
 export function createConsortiumService(deps: ConsortiumServiceDeps): ConsortiumService {
   const state = new ConsortiumNodeState(deps.writer);
   const outbox = new UploadOutbox(deps.writer, { backoff: { baseMs: 1_000, maxMs: 300_000 } });
-  const policy = deps.policy ?? DEFAULT_LOCAL_RELEASE_POLICY;
+  /** The institution's disclosure policy from its settings (`dataspace config set release.*`); a request never changes it. */
+  const releasePolicy = (): LocalReleasePolicy =>
+    localReleasePolicy({
+      minimumCellSize: Number(settingValue(deps.writer, 'release.minimum-cell-size')),
+      noise: settingValue(deps.writer, 'release.noise') as LocalReleasePolicy['noise'],
+      epsilonPerRelease: Number(settingValue(deps.writer, 'release.epsilon-per-release')),
+      totalEpsilon: Number(settingValue(deps.writer, 'release.total-epsilon')),
+      unattendedApproval: settingValue(deps.writer, 'release.unattended-approval') === 'true',
+    });
   const tasks = new Map<string, { state: TaskState; controller: AbortController; done: Promise<TaskState> }>();
   const now = () => new Date().toISOString();
   const interrupted = state.closeInterruptedRuns(now());
@@ -128,7 +136,7 @@ export function createConsortiumService(deps: ConsortiumServiceDeps): Consortium
     return accepted;
   }
 
-  function computeReleases(requests: ConsortiumRequest[]): Promise<ReleaseOutcome[]> {
+  function computeReleases(requests: ConsortiumRequest[], policy: LocalReleasePolicy): Promise<ReleaseOutcome[]> {
     const pending = state.undecidedLedgers();
     const request: ReleaseWorkerRequest = {
       databaseFile: deps.databaseFile,
@@ -147,7 +155,7 @@ export function createConsortiumService(deps: ConsortiumServiceDeps): Consortium
   }
 
   /** Stores each outcome on its request row; approves automatically only when policy and caller both allow it. */
-  function recordOutcomes(outcomes: ReleaseOutcome[], requests: ConsortiumRequest[], unattended: boolean) {
+  function recordOutcomes(outcomes: ReleaseOutcome[], requests: ConsortiumRequest[], unattended: boolean, policy: LocalReleasePolicy) {
     for (const outcome of outcomes) {
       const request = requests.find((r) => r.sequence === outcome.sequence)!;
       const round = typeof request.body.round === 'string' ? request.body.round : null;
@@ -233,7 +241,8 @@ export function createConsortiumService(deps: ConsortiumServiceDeps): Consortium
       const statistics = requests.filter((r) => r.kind === STATISTICS_REQUEST_KIND);
       if (statistics.length > 0) {
         progress('computing statistics', 0.4);
-        recordOutcomes(await computeReleases(statistics), statistics, approvePolicy);
+        const policy = releasePolicy();
+        recordOutcomes(await computeReleases(statistics, policy), statistics, approvePolicy, policy);
       }
       signal.throwIfAborted();
       queueApproved(identity);
@@ -264,9 +273,10 @@ export function createConsortiumService(deps: ConsortiumServiceDeps): Consortium
       const pending = outbox.pending();
       const uploaded = outbox.history(100_000).filter((e) => e.uploadedAt !== null).length;
       const spent = state.budgetEntries().reduce((a, b) => a + b.epsilon, 0);
+      const policy = releasePolicy();
       return {
         enrolment: identity?.certificate_pem ? 'enrolled' : identity ? 'csr-created' : 'not-enrolled',
-        csrPem: identity?.csr_pem || null,
+        csrPem: identity?.pending_csr_pem ?? (identity?.csr_pem || null),
         certificate: identity?.certificate_pem ? certificateInfo(identity.certificate_pem) : null,
         ca: identity?.ca_pem ? certificateInfo(identity.ca_pem) : null,
         endpoint: endpoint ? { url: endpoint.url, bucket: endpoint.bucket, accessKey: endpoint.access_key, proxyUrl: endpoint.proxy_url } : null,
@@ -293,25 +303,41 @@ export function createConsortiumService(deps: ConsortiumServiceDeps): Consortium
     },
     async importEnrolment(request) {
       let imported;
-      let wrappedKey: Buffer | undefined;
+      let key: { wrappedKey: Buffer; csrPem: string } | null = null;
       if (request.pkcs12Base64) {
         imported = importInstitutionPkcs12(Buffer.from(request.pkcs12Base64, 'base64'), request.password ?? '');
-        wrappedKey = await protectInstitutionKey(imported.privateKeyPem, deps.keyProtector);
+        key = { wrappedKey: await protectInstitutionKey(imported.privateKeyPem, deps.keyProtector), csrPem: '' };
       } else {
         const identity = state.identity();
         if (!identity) throw new InvalidInputError('Create a certificate request first: the certificate must match this node\'s key.', 'no-csr');
-        const privateKeyPem = await unprotectInstitutionKey(identity.wrapped_key, deps.keyProtector);
         if (!request.certificatePem) throw new InvalidInputError('Give the signed certificate (PEM) and the consortium CA chain, or a PKCS#12 file.', 'no-certificate');
-        imported = request.chainPem
-          ? importInstitutionCertificate({ privateKeyPem, certificatePem: request.certificatePem, caCertificatePem: request.chainPem })
-          : importInstitutionPemBundle(privateKeyPem, request.certificatePem);
+        // A renewal certificate belongs to the pending key; until it arrives the current one stays in use.
+        const candidates = [
+          ...(identity.pending_wrapped_key ? [{ wrappedKey: identity.pending_wrapped_key, csrPem: identity.pending_csr_pem ?? '', pending: true }] : []),
+          { wrappedKey: identity.wrapped_key, csrPem: identity.csr_pem, pending: false },
+        ];
+        let lastError: unknown;
+        for (const candidate of candidates) {
+          const privateKeyPem = await unprotectInstitutionKey(candidate.wrappedKey, deps.keyProtector);
+          try {
+            imported = request.chainPem
+              ? importInstitutionCertificate({ privateKeyPem, certificatePem: request.certificatePem, caCertificatePem: request.chainPem })
+              : importInstitutionPemBundle(privateKeyPem, request.certificatePem);
+            if (candidate.pending) key = { wrappedKey: candidate.wrappedKey, csrPem: candidate.csrPem };
+            break;
+          } catch (error) {
+            if (!(error instanceof InvalidInputError && error.code === 'key-mismatch')) throw error;
+            lastError = error;
+          }
+        }
+        if (!imported) throw lastError;
       }
       if (imported.institutionId !== deps.institution.id) {
         throw new InvalidInputError(`The certificate is for institution "${imported.institutionId}", but this node is "${deps.institution.id}".`, 'institution-mismatch');
       }
-      state.saveEnrolment(imported.certificatePem, imported.caCertificatePem, now(), wrappedKey);
+      state.saveEnrolment(imported.certificatePem, imported.caCertificatePem, now(), key);
       const info = certificateInfo(imported.certificatePem);
-      deps.audit('consortium.enrol', { subject: info.subject, serialNumber: info.serialNumber, notAfter: info.notAfter, caFingerprint256: certificateInfo(imported.caCertificatePem).fingerprint256 });
+      deps.audit('consortium.enrol', { subject: info.subject, serialNumber: info.serialNumber, notAfter: info.notAfter, renewal: key !== null && !request.pkcs12Base64, caFingerprint256: certificateInfo(imported.caCertificatePem).fingerprint256 });
       return service.getConsortiumStatus();
     },
     async setConsortiumEndpoint(request) {

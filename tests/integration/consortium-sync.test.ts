@@ -175,13 +175,42 @@ describe('consortium sync through the sandbox', () => {
     assert.equal((await alpha.listModels()).models.filter((m) => m.source === 'consortium').length, 1);
   });
 
+  it('renews a certificate with a new CSR while the current one stays in use', async () => {
+    const alpha = engines.get('alpha')!;
+    const before = await alpha.getConsortiumStatus();
+    const { csrPem } = await alpha.createEnrolmentRequest({ country: 'DE' });
+    const during = await alpha.getConsortiumStatus();
+    assert.equal(during.enrolment, 'enrolled', 'the current certificate stays in use during renewal');
+    assert.equal(during.certificate!.serialNumber, before.certificate!.serialNumber);
+    assert.equal(during.csrPem, csrPem);
+    await sync(alpha);
+    const ca = { certificatePem: read(enrolment.caCertificatePath), privateKeyPem: read(join(enrolment.dir, 'ca', 'ca-key.pem')) };
+    const renewed = signInstitutionCsr(ca, csrPem, { institutionId: 'alpha', name: 'Hospital alpha', country: 'DE' });
+    const after = await alpha.importEnrolment({ certificatePem: renewed.certificatePem, chainPem: ca.certificatePem });
+    assert.notEqual(after.certificate!.serialNumber, before.certificate!.serialNumber);
+    assert.equal((await sync(alpha)).run.state, 'done', 'the renewed certificate and its new key work over mutual TLS');
+  });
+
+  it('sends a release unattended only where the local policy allows it', async () => {
+    const beta = engines.get('beta')!;
+    const gamma = engines.get('gamma')!;
+    beta.setSetting('release.unattended-approval', 'true');
+    await publishRequest(coordinator, signConsortiumRequest(request(3, { ...STATISTICS_BODY, round: 'round-3' }), signer), 3);
+    const betaRun = await sync(beta, true);
+    assert.equal(betaRun.run.releasesUploaded, 1, 'beta allows unattended approval');
+    const gammaRun = await sync(gamma, true);
+    assert.equal(gammaRun.run.releasesUploaded, 0, 'gamma keeps the default: a steward decides');
+    assert.equal((await gamma.listConsortiumRequests()).requests.find((r) => r.sequence === 3)!.state, 'pending-review');
+    assert.equal((await beta.getConsortiumStatus()).policy.unattendedApproval, true);
+  });
+
   it('refuses a request that the consortium did not sign', async () => {
     const gamma = engines.get('gamma')!;
     const beta = enrolment.institutions.find((i) => i.institutionId === 'beta')!;
-    const forged = signConsortiumRequest(request(2, { ...STATISTICS_BODY, round: 'round-2' }), { privateKeyPem: read(beta.privateKeyPath), certificateChainPem: [read(beta.certificatePath)] });
-    await publishRequest(coordinator, forged, 2);
+    const forged = signConsortiumRequest(request(4, { ...STATISTICS_BODY, round: 'round-4' }), { privateKeyPem: read(beta.privateKeyPath), certificateChainPem: [read(beta.certificatePath)] });
+    await publishRequest(coordinator, forged, 4);
     await sync(gamma);
-    const refused = (await gamma.listConsortiumRequests()).requests.find((r) => r.sequence === 2)!;
+    const refused = (await gamma.listConsortiumRequests()).requests.find((r) => r.sequence === 4)!;
     assert.equal(refused.state, 'refused');
     assert.equal(refused.payloadJson, null);
     assert.match(refused.refusal ?? '', /sign|certificate|usage/i);

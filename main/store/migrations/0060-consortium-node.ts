@@ -17,7 +17,10 @@ export const migration0060: Migration = {
         certificate_pem TEXT,
         ca_pem TEXT,
         created_at TEXT NOT NULL,
-        enrolled_at TEXT
+        enrolled_at TEXT,
+        -- renewal: a new key and CSR wait here while the current certificate stays in use
+        pending_wrapped_key BLOB,
+        pending_csr_pem TEXT
       ) STRICT;
 
       CREATE TABLE consortium_endpoint (
