@@ -20,7 +20,7 @@ const DEFAULTS: TrainingFields = {
   testPercent: '30',
   seed: '42',
   l2: '1',
-  classWeight: 'none',
+  classWeight: 'balanced', // the engine's default (DEFAULT_TRAINING), so the form and `dataspace train` agree
 };
 
 /** Training options from the form, or the reason they are not valid. */
