@@ -11,7 +11,7 @@ import type { IndexAdmission } from '../main/features/readmission/index-admissio
 import { sha256Hex } from '../main/scoring/model-registry.ts';
 import { loadIndexAdmissions } from '../main/scoring/readmission-admissions.ts';
 import { trainReadmissionModel } from '../main/scoring/readmission-training.ts';
-import { openReadable } from '../main/store/database.ts';
+import { openWritable } from '../main/store/database.ts';
 import { dataFolderLayout } from '../main/store/data-folder.ts';
 import { passphraseKeyProtector } from '../main/store/key-protector.ts';
 
@@ -33,7 +33,7 @@ try {
     } finally {
       await engine.close();
     }
-    const db = openReadable(dataFolderLayout(dataDir).database);
+    const db = openWritable(dataFolderLayout(dataDir).database);
     try {
       admissions.push(...loadIndexAdmissions(db));
     } finally {

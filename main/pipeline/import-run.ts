@@ -15,6 +15,8 @@ import { FhirImporter } from './fhir-import.ts';
 import { MAX_REPORTED_ISSUES, newTally, rollUp, type FileTally } from './import-progress.ts';
 import { ImportSink } from './store-sink.ts';
 import { VcfImporter, type VcfRunOptions } from './vcf-import.ts';
+import { openWritable } from '../store/database.ts';
+import { refreshIndexAdmissions } from '../features/readmission/index-admission-cache.ts';
 
 export interface ImportRunRequest {
   databaseFile: string;
@@ -51,6 +53,22 @@ async function classify(files: InputFile[]): Promise<{ file: InputFile; kind: In
   const rank = (f: { file: InputFile; kind: InputKind }) =>
     f.kind === 'fhir-ndjson' && /(^|[\\/])Patient[^\\/]*$/.test(f.file.path) ? 0 : f.kind.startsWith('fhir') ? 1 : 2;
   return out.sort((a, b) => rank(a) - rank(b));
+}
+
+/**
+ * Brings the index-admission features of the patients this import changed up to date, so scoring
+ * reads them instead of re-deriving them. Best effort: what is left stale (cancel, error) is
+ * recomputed before the next training, scoring or statistics release.
+ */
+function updateAdmissionFeatures(databaseFile: string, signal: AbortSignal): void {
+  const db = openWritable(databaseFile);
+  try {
+    refreshIndexAdmissions(db, { signal });
+  } catch (error) {
+    if (!signal.aborted) throw error;
+  } finally {
+    db.close();
+  }
 }
 
 export async function runImport(request: ImportRunRequest, hooks: ImportRunHooks): Promise<ImportJobState> {
@@ -170,6 +188,7 @@ export async function runImport(request: ImportRunRequest, hooks: ImportRunHooks
       skipped: sum('skipped'),
     }));
   }
+  if (state === 'done') updateAdmissionFeatures(request.databaseFile, hooks.signal);
   if (issueCount > issues.length) {
     issues.push({ file: '', position: '', reason: `${issueCount - issues.length} more issues not listed`, severity: 'rejected' });
   }

@@ -1,20 +1,23 @@
-// The store's index admissions as training and scoring see them: with the PGx alert feature when
-// the store holds genotypes (features/pgx), else without (the feature is then 0 for everyone).
+// The store's index admissions as training, scoring and statistics see them: the feature cache
+// (features/readmission/index-admission-cache.ts) brought up to date, then read, with the PGx
+// alert feature computed from the genotypes now in the store (else null: the feature is 0).
 import { patientPgxAlerts } from '../features/pgx/patient-pgx-alerts.ts';
-import { extractIndexAdmissions, type IndexAdmission } from '../features/readmission/index-admissions.ts';
-import type { ReadableDB } from '../store/database.ts';
+import { readIndexAdmissions, refreshIndexAdmissions } from '../features/readmission/index-admission-cache.ts';
+import type { IndexAdmission } from '../features/readmission/index-admissions.ts';
+import type { WritableDB } from '../store/database.ts';
 import { GenomicsStore } from '../store/genomics-store.ts';
 
-/** Index admissions with the PGx alert feature when the store holds genotypes. */
-export function loadIndexAdmissions(db: ReadableDB): IndexAdmission[] {
+/** Refreshes the patients imports touched, then returns every index admission. */
+export function loadIndexAdmissions(db: WritableDB, options: { signal?: AbortSignal } = {}): IndexAdmission[] {
+  refreshIndexAdmissions(db, options);
+  const admissions = readIndexAdmissions(db);
   const genomics = new GenomicsStore(db);
-  if (genomics.countSamples() === 0) return extractIndexAdmissions(db);
+  if (genomics.countSamples() === 0) return admissions;
   const calls = new Map<string, ReturnType<GenomicsStore['pgxFor']>>();
-  return extractIndexAdmissions(db, {
-    pgxAlert: (pseudonym, codes) => {
-      let results = calls.get(pseudonym);
-      if (!results) calls.set(pseudonym, (results = genomics.pgxFor(pseudonym)));
-      return patientPgxAlerts(results, codes).length > 0;
-    },
-  });
+  for (const a of admissions) {
+    let results = calls.get(a.pseudonym);
+    if (!results) calls.set(a.pseudonym, (results = genomics.pgxFor(a.pseudonym)));
+    a.features.pgxAlert = patientPgxAlerts(results, a.medicationCodes ?? []).length > 0;
+  }
+  return admissions;
 }

@@ -4,7 +4,7 @@
 // cancel leaves either the whole run in the log or none of it.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { IndexAdmission } from '../features/readmission/index-admissions.ts';
-import { openReadable, openWritable } from '../store/database.ts';
+import { openWritable } from '../store/database.ts';
 import { sql } from '../store/sql.ts';
 import { toApiError } from '../util/errors.ts';
 import { loadIndexAdmissions } from './readmission-admissions.ts';
@@ -23,13 +23,13 @@ const progress = (phase: string, fraction: number) => send({ type: 'progress', p
 
 async function run(request: ReadmissionWorkerRequest): Promise<void> {
   const started = performance.now();
-  const reader = openReadable(request.databaseFile);
+  const db = openWritable(request.databaseFile);
   let admissions: IndexAdmission[];
   try {
     progress('reading admissions', 0.05);
-    admissions = loadIndexAdmissions(reader);
+    admissions = loadIndexAdmissions(db, { signal: controller.signal });
   } finally {
-    reader.close();
+    db.close();
   }
   if (controller.signal.aborted) throw new Error('cancelled');
   if (request.task === 'train') {

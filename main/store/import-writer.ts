@@ -41,6 +41,9 @@ export class ImportWriter {
   private readonly insertAliasStmt;
   private readonly findAliasStmt;
   private readonly upsertResourceStmt;
+  private readonly markStaleStmt;
+  /** Patients already marked stale in the current transaction. */
+  private readonly markedInTransaction = new Set<string>();
 
   constructor(
     private readonly db: WritableDB,
@@ -67,11 +70,25 @@ export class ImportWriter {
         type = excluded.type, pseudonym = excluded.pseudonym, start_day = excluded.start_day,
         end_day = excluded.end_day, codes = excluded.codes, body = excluded.body, batch_id = excluded.batch_id
       WHERE resource.body <> excluded.body OR resource.pseudonym <> excluded.pseudonym`);
+    this.markStaleStmt = db.prepare(`INSERT INTO admission_features_stale (pseudonym) VALUES (?)
+      ON CONFLICT(pseudonym) DO UPDATE SET generation = generation + 1`);
+  }
+
+  /** Marks the patient's index admissions for recomputation (migration 0070), once per transaction. */
+  private markStale(pseudonym: string): void {
+    if (this.markedInTransaction.has(pseudonym)) return;
+    this.markStaleStmt.run(pseudonym);
+    this.markedInTransaction.add(pseudonym);
   }
 
   /** Runs `fn` in one transaction: the unit of durability of an import. */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn);
+    this.markedInTransaction.clear();
+    try {
+      return this.db.transaction(fn);
+    } finally {
+      this.markedInTransaction.clear();
+    }
   }
 
   upsertPatient(p: StoredPatient): void {
@@ -79,6 +96,7 @@ export class ImportWriter {
       p.pseudonym, p.sex, p.ageGroup, p.birthYear, p.birthDay, p.deceased ? 1 : 0,
       p.deceasedDay, p.zip3, p.state, p.country, this.batchId,
     );
+    this.markStale(p.pseudonym);
   }
 
   addAlias(refKey: string, pseudonym: string): void {
@@ -94,7 +112,9 @@ export class ImportWriter {
     const result = this.upsertResourceStmt.run(
       r.key, r.type, r.pseudonym, r.startDay, r.endDay, JSON.stringify(r.codes), r.body, this.batchId,
     );
-    return result.changes > 0;
+    if (result.changes === 0) return false;
+    if (ADMISSION_TYPES.has(r.type)) this.markStale(r.pseudonym);
+    return true;
   }
 
   isFileCompleted(fingerprint: string): boolean {
@@ -132,6 +152,9 @@ export class ImportWriter {
       WHERE id = ${this.batchId}`);
   }
 }
+
+/** Resource types index admissions are derived from (features/readmission/index-admissions.ts). */
+const ADMISSION_TYPES = new Set(['Encounter', 'Condition', 'Observation', 'MedicationRequest', 'Procedure']);
 
 /** Creates the batch row before any work starts, so an interrupted import is visible. */
 export function createImportBatch(db: WritableDB, policy: { name: string; version: string }): number {

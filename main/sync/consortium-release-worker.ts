@@ -8,7 +8,7 @@ import { PrivacyBudgetLedger, type PrivacyBudgetEntry } from '../federated/priva
 import { ReleaseLedger, type ReleaseRecord } from '../federated/release-ledger.ts';
 import { DisclosureRefusedError } from '../federated/disclosure-policy.ts';
 import { loadIndexAdmissions } from '../scoring/readmission-admissions.ts';
-import { openReadable } from '../store/database.ts';
+import { openWritable } from '../store/database.ts';
 import { GenomicsStore } from '../store/genomics-store.ts';
 import { toApiError } from '../util/errors.ts';
 import type { ConsortiumRequest } from './consortium-request.ts';
@@ -34,7 +34,7 @@ const port = parentPort;
 if (!port) throw new Error('consortium-release-worker must run in a worker thread');
 
 function run(request: ReleaseWorkerRequest): ReleaseOutcome[] {
-  const db = openReadable(request.databaseFile);
+  const db = openWritable(request.databaseFile);
   let admissions;
   let phenotypes;
   try {

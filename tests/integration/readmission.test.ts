@@ -15,7 +15,7 @@ import { runCli } from '../../main/host/cli.ts';
 import { BUNDLED_MODELS } from '../../main/scoring/bundled-models.ts';
 import { loadIndexAdmissions } from '../../main/scoring/readmission-admissions.ts';
 import { riskLevel } from '../../main/scoring/readmission-scoring.ts';
-import { openReadable, type ReadableDB } from '../../main/store/database.ts';
+import { openReadable, openWritable, type ReadableDB, type WritableDB } from '../../main/store/database.ts';
 import { dataFolderLayout } from '../../main/store/data-folder.ts';
 import { sql } from '../../main/store/sql.ts';
 import { collectFhirMarkers, scanForMarkers, tempDir, testEngine, TEST_PASSPHRASE, writtenText } from './helpers.ts';
@@ -39,6 +39,16 @@ interface PredictionRow {
   risk: number;
   level: RiskLevel;
   top_factors: string;
+}
+
+/** Loading admissions refreshes the feature cache, which writes. */
+function withWritableDatabase<T>(load: (db: WritableDB) => T): T {
+  const db = openWritable(dataFolderLayout(dataDir).database);
+  try {
+    return load(db);
+  } finally {
+    db.close();
+  }
 }
 
 function withDatabase<T>(read: (db: ReadableDB) => T): T {
@@ -81,7 +91,7 @@ before(async () => {
     const job = await engine.waitForImport((await engine.startImport({ paths: [fhirDir] })).jobId);
     assert.equal(job.state, 'done', JSON.stringify(job.error));
   });
-  admissions = new Map(withDatabase(loadIndexAdmissions).map((a) => [a.encounterKey, a]));
+  admissions = new Map(withWritableDatabase(loadIndexAdmissions).map((a) => [a.encounterKey, a]));
 });
 
 after(() => {

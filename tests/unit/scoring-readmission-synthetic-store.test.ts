@@ -16,6 +16,7 @@ import {
 import { buildLogisticOnnx, delongAuroc, evaluateRisks, logisticRisk, RiskSession, stratifiedSplit, trainLogistic } from '../../main/scoring/index.ts';
 import { DEFAULT_TRAINING } from '../../main/scoring/readmission-training.ts';
 import { tempDir, testEngine } from '../integration/helpers.ts';
+import { readIndexAdmissions } from '../../main/features/readmission/index-admission-cache.ts';
 
 const SEED = 11;
 const PATIENTS = 800; // per site: ~1,550 index admissions in all; held-out AUROC SE ~0.035
@@ -24,6 +25,7 @@ const SITES = ['dkfz', 'ukhd', 'embl'];
 let out: ReturnType<typeof tempDir>;
 let report: GenerationReport;
 const perSite = new Map<string, { admissions: IndexAdmission[]; truth: Record<string, string>[] }>();
+const cachedPerSite = new Map<string, { stale: number; admissions: IndexAdmission[] }>();
 
 function readTruth(path: string): Record<string, string>[] {
   const [header, ...lines] = readFileSync(path, 'utf8').trim().split('\n');
@@ -64,6 +66,10 @@ before(async () => {
       const db = openReadable(dataFolderLayout(dataDir).database);
       try {
         perSite.set(inst.institution, { admissions: extractIndexAdmissions(db), truth: readTruth(join(report.outDir, inst.paths.truth)) });
+        cachedPerSite.set(inst.institution, {
+          stale: db.pluck<number>(sql`SELECT count(*) FROM admission_features_stale`) ?? -1,
+          admissions: readIndexAdmissions(db),
+        });
       } finally {
         db.close();
       }
@@ -72,6 +78,16 @@ before(async () => {
 });
 
 after(() => out.remove());
+
+test('the feature cache the import fills holds exactly what a full extraction derives', () => {
+  const byKey = (list: IndexAdmission[]) => [...list].sort((a, b) => (a.encounterKey < b.encounterKey ? -1 : 1));
+  for (const [site, { admissions }] of perSite) {
+    const cached = cachedPerSite.get(site)!;
+    assert.equal(cached.stale, 0, `${site}: the import left no patient stale`);
+    assert.ok(admissions.length > 100);
+    assert.deepEqual(byKey(cached.admissions), byKey(admissions), site);
+  }
+});
 
 test('index admissions and 30-day labels from the store reproduce the ground truth', () => {
   for (const [site, { admissions, truth }] of perSite) {

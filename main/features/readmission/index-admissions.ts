@@ -5,7 +5,7 @@
 // rows and extracts the few body elements read, since the table holds gigabytes of bodies at
 // 100,000 admissions (bench/scoring-bench.ts).
 import type { ReadableDB } from '../../store/database.ts';
-import { sql } from '../../store/sql.ts';
+import { sql, type SqlQuery } from '../../store/sql.ts';
 import { CharlsonComorbidity } from './charlson-comorbidity.ts';
 
 const ACT_CODE = 'http://terminology.hl7.org/CodeSystem/v3-ActCode';
@@ -54,6 +54,8 @@ export interface IndexAdmission {
   readmitted30d: 0 | 1;
   daysToReadmission: number | null;
   features: AdmissionFeatures;
+  /** `system|code` of the stay's MedicationRequests, for drug-gene alerts computed later. */
+  medicationCodes?: readonly string[];
 }
 
 /** Options of extractIndexAdmissions. */
@@ -178,9 +180,9 @@ const quoted = (code: string) => JSON.stringify(code);
  * and bodies only for possible inpatient stays. Each `instr` passes a superset of the exact code
  * matches made afterwards, so nothing needed is left out.
  */
-function scanChunk(db: ReadableDB, after: number): ScanRow[] {
+function scanQuery(where: SqlQuery, tail: SqlQuery): SqlQuery {
   const imp = quoted(`${ACT_CODE}|IMP`);
-  return db.all<ScanRow>(sql`
+  return sql`
     SELECT rowid AS rid, type, pseudonym, start_day, end_day,
       iif(type = 'Procedure', NULL, codes) AS codes,
       iif(type = 'Encounter' AND instr(codes, ${imp}) > 0, key, NULL) AS key,
@@ -189,11 +191,20 @@ function scanChunk(db: ReadableDB, after: number): ScanRow[] {
         WHEN 'MedicationRequest' THEN json_extract(body, '$.encounter.reference')
         WHEN 'Procedure' THEN json_extract(body, '$.encounter.reference') END AS linked
     FROM resource
-    WHERE rowid > ${after} AND (
+    WHERE ${where} AND (
       type IN ('Condition', 'MedicationRequest', 'Procedure')
       OR (type = 'Encounter' AND (instr(codes, ${imp}) > 0 OR instr(codes, ${quoted(`${ACT_CODE}|EMER`)}) > 0))
       OR (type = 'Observation' AND (instr(codes, ${quoted(`${LOINC}|${HEMOGLOBIN_LOINC}`)}) > 0 OR instr(codes, ${quoted(`${LOINC}|${SODIUM_LOINC}`)}) > 0)))
-    ORDER BY rowid LIMIT ${SCAN_CHUNK}`);
+    ${tail}`;
+}
+
+function scanChunk(db: ReadableDB, after: number): ScanRow[] {
+  return db.all<ScanRow>(scanQuery(sql`rowid > ${after}`, sql`ORDER BY rowid LIMIT ${SCAN_CHUNK}`));
+}
+
+/** The rows of a few patients at once, through the resource_by_patient index; rowid order within each patient. */
+function scanPatients(db: ReadableDB, pseudonyms: readonly string[]): ScanRow[] {
+  return db.all<ScanRow>(scanQuery(sql`pseudonym IN (SELECT value FROM json_each(${JSON.stringify(pseudonyms)}))`, sql`ORDER BY pseudonym, rowid`));
 }
 
 /** Parses each distinct code list once (a store has few distinct lists); the arrays are shared, never mutated. */
@@ -207,7 +218,7 @@ function codeLists(): (codes: string) => readonly string[] {
 }
 
 /** Reads every needed row into its patient's records, in rowid order. */
-function gather(db: ReadableDB, patients: Map<string, PatientRecords>, charlson: CharlsonComorbidity): void {
+function gather(db: ReadableDB, patients: Map<string, PatientRecords>, charlson: CharlsonComorbidity, only = false): void {
   const codesOf = codeLists();
   const categories = new Map<string, string[]>();
   const categoriesOf = (codes: string) => {
@@ -215,6 +226,10 @@ function gather(db: ReadableDB, patients: Map<string, PatientRecords>, charlson:
     if (!found) categories.set(codes, (found = codesOf(codes).map((c) => charlson.categoryOf(c)).filter((c): c is string => c !== null)));
     return found;
   };
+  if (only) {
+    for (const row of scanPatients(db, [...patients.keys()])) gatherRow(row, patients.get(row.pseudonym)!, codesOf, categoriesOf);
+    return;
+  }
   for (let after = Number.MIN_SAFE_INTEGER; ; ) {
     const rows = scanChunk(db, after);
     for (const row of rows) {
@@ -270,6 +285,20 @@ export function extractIndexAdmissions(db: ReadableDB, options: ExtractIndexAdmi
   }
 }
 
+/** Index admissions of the given patients only (the feature cache refreshes patients an import touched). */
+export function extractIndexAdmissionsOf(db: ReadableDB, pseudonyms: readonly string[], options: ExtractIndexAdmissionsOptions = {}): IndexAdmission[] {
+  const charlson = options.charlson ?? CharlsonComorbidity.load();
+  const patients = new Map(
+    db.all<PatientRow>(sql`SELECT pseudonym, sex, age_group, birth_day FROM patient WHERE pseudonym IN (SELECT value FROM json_each(${JSON.stringify(pseudonyms)})) ORDER BY pseudonym`)
+      .map((patient): [string, PatientRecords] => [patient.pseudonym, { patient, inpatient: [], edStarts: [], conditions: [], byEncounter: new Map() }]),
+  );
+  if (patients.size === 0) return [];
+  gather(db, patients, charlson, true);
+  const out: IndexAdmission[] = [];
+  for (const records of patients.values()) if (records.inpatient.length > 0) out.push(...admissionsOfPatient(records, charlson, options));
+  return out;
+}
+
 function admissionsOfPatient(records: PatientRecords, charlson: CharlsonComorbidity, options: ExtractIndexAdmissionsOptions): IndexAdmission[] {
   const { patient, inpatient, edStarts, conditions, byEncounter } = records;
   const followUpEnd = options.followUpEndDay?.(patient.pseudonym) ?? null;
@@ -318,6 +347,7 @@ function admissionsOfPatient(records: PatientRecords, charlson: CharlsonComorbid
         activeMedications: stayResources.medications.size,
         pgxAlert: options.pgxAlert ? options.pgxAlert(patient.pseudonym, stayResources.medicationCodes) : null,
       },
+      medicationCodes: stayResources.medicationCodes,
     });
   }
   return out;

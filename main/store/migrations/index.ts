@@ -8,6 +8,7 @@ import { migration0030 } from './0030-genomics.ts';
 import { migration0040 } from './0040-models.ts';
 import { migration0050 } from './0050-consortium.ts';
 import { migration0060 } from './0060-consortium-node.ts';
+import { migration0070 } from './0070-admission-features.ts';
 
 /** One schema step; `up` runs inside a transaction. */
 export interface Migration {
@@ -16,7 +17,7 @@ export interface Migration {
   up(db: WritableDB): void;
 }
 
-export const migrations: readonly Migration[] = [migration0010, migration0020, migration0030, migration0040, migration0050, migration0060];
+export const migrations: readonly Migration[] = [migration0010, migration0020, migration0030, migration0040, migration0050, migration0060, migration0070];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
 
