@@ -30,7 +30,7 @@ import { LATEST_SCHEMA_VERSION, migrate, schemaVersion } from './store/migration
 import { ResearchStore } from './store/research-store.ts';
 import { defaultModelsDir } from './scoring/bundled-models.ts';
 import { createReadmissionService } from './scoring/readmission-service.ts';
-import { createConsortiumService } from './sync/consortium-service.ts';
+import type { ConsortiumService, ConsortiumServiceDeps } from './sync/consortium-service.ts';
 import { containsSyntheticData, markSyntheticData } from './store/synthetic-data-mark.ts';
 import { sql } from './store/sql.ts';
 import { EngineSetupError, InvalidInputError } from './util/errors.ts';
@@ -68,6 +68,36 @@ export interface Engine extends DataSpaceApi {
 }
 
 const INSTITUTION_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
+
+/**
+ * The consortium service loads on first use: its S3 client, X.509 and signature code cost tens of
+ * megabytes that an import process, or a node that never syncs, should not carry.
+ */
+function lazyConsortiumService(deps: ConsortiumServiceDeps) {
+  let service: ConsortiumService | undefined;
+  let loading: Promise<ConsortiumService> | undefined;
+  const load = () => (loading ??= import('./sync/consortium-service.ts').then((m) => (service = m.createConsortiumService(deps))));
+  const call =
+    <K extends keyof ConsortiumService>(name: K) =>
+    async (...args: Parameters<Extract<ConsortiumService[K], (...a: never[]) => unknown>>) =>
+      ((await load())[name] as (...a: unknown[]) => unknown)(...args);
+  return {
+    getConsortiumStatus: call('getConsortiumStatus'),
+    createEnrolmentRequest: call('createEnrolmentRequest'),
+    importEnrolment: call('importEnrolment'),
+    setConsortiumEndpoint: call('setConsortiumEndpoint'),
+    startSync: call('startSync'),
+    listConsortiumRequests: call('listConsortiumRequests'),
+    decideRelease: call('decideRelease'),
+    listSyncRuns: call('listSyncRuns'),
+    getTask: (taskId: string) => service?.getTask(taskId) ?? null,
+    cancelTask: (taskId: string) => service?.cancelTask(taskId) ?? false,
+    waitForTask: (taskId: string) => service?.waitForTask(taskId) ?? null,
+    close: async () => {
+      if (loading) await (await loading).close();
+    },
+  } as unknown as ConsortiumService;
+}
 
 export async function createEngine(options: EngineOptions): Promise<Engine> {
   const layout = dataFolderLayout(options.dataDir);
@@ -157,7 +187,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       emit: (type, task) => emit({ type, seq: nextSeq(), task }),
     });
 
-    const consortium = createConsortiumService({
+    const consortium = lazyConsortiumService({
       writer,
       databaseFile: layout.database,
       keyProtector: options.keyProtector,

@@ -46,6 +46,8 @@ const MAX_KEPT_JOBS = 50;
 
 export class ImportJobs {
   private readonly jobs = new Map<string, Job>();
+  /** Every import worker until it exits, including those refreshing features after their result. */
+  private readonly workers = new Set<Worker>();
 
   constructor(private readonly deps: ImportJobsDeps) {}
 
@@ -88,6 +90,8 @@ export class ImportJobs {
     // A larger young generation: parsing and de-identification allocate short-lived objects by
     // the million, and scavenges dominated the import thread's profile.
     const worker = startWorker('import-worker', import.meta.url, { workerData: request, resourceLimits: { maxYoungGenerationSizeMb: 32, maxOldGenerationSizeMb: 160 } });
+    this.workers.add(worker);
+    worker.once('exit', () => this.workers.delete(worker));
     const job: Job = { state: initial, worker, lastSeq: 0, done: Promise.resolve(initial) };
     job.done = new Promise<ImportJobState>((resolve) => {
       let settled = false;
@@ -176,5 +180,9 @@ export class ImportJobs {
     const running = [...this.jobs.values()].filter((j) => j.worker);
     for (const job of running) job.worker?.postMessage({ type: 'cancel' } satisfies ImportWorkerCommand);
     await Promise.all(running.map((j) => j.done));
+    // Workers still refreshing the feature cache after their result stop at the next chunk.
+    const trailing = [...this.workers];
+    for (const worker of trailing) worker.postMessage({ type: 'cancel' } satisfies ImportWorkerCommand);
+    await Promise.all(trailing.map((worker) => new Promise<void>((resolve) => (this.workers.has(worker) ? worker.once('exit', () => resolve()) : resolve()))));
   }
 }

@@ -16,7 +16,7 @@ import { MAX_REPORTED_ISSUES, newTally, rollUp, type FileTally } from './import-
 import { ImportSink } from './store-sink.ts';
 import { VcfImporter, type VcfRunOptions } from './vcf-import.ts';
 import { openWritable } from '../store/database.ts';
-import { refreshIndexAdmissions } from '../features/readmission/index-admission-cache.ts';
+import { refreshIndexAdmissionsInBackground } from '../features/readmission/index-admission-cache.ts';
 
 export interface ImportRunRequest {
   databaseFile: string;
@@ -56,16 +56,15 @@ async function classify(files: InputFile[]): Promise<{ file: InputFile; kind: In
 }
 
 /**
- * Brings the index-admission features of the patients this import changed up to date, so scoring
- * reads them instead of re-deriving them. Best effort: what is left stale (cancel, error) is
+ * Brings the index-admission features of the patients an import changed up to date, so scoring
+ * reads them instead of re-deriving them. Runs after the import has reported its result (the
+ * data is committed by then). Best effort: what is left stale (cancel, engine closed, error) is
  * recomputed before the next training, scoring or statistics release.
  */
-function updateAdmissionFeatures(databaseFile: string, signal: AbortSignal): void {
+export async function updateAdmissionFeatures(databaseFile: string, signal: AbortSignal): Promise<void> {
   const db = openWritable(databaseFile);
   try {
-    refreshIndexAdmissions(db, { signal });
-  } catch (error) {
-    if (!signal.aborted) throw error;
+    await refreshIndexAdmissionsInBackground(db, signal);
   } finally {
     db.close();
   }
@@ -188,7 +187,6 @@ export async function runImport(request: ImportRunRequest, hooks: ImportRunHooks
       skipped: sum('skipped'),
     }));
   }
-  if (state === 'done') updateAdmissionFeatures(request.databaseFile, hooks.signal);
   if (issueCount > issues.length) {
     issues.push({ file: '', position: '', reason: `${issueCount - issues.length} more issues not listed`, severity: 'rejected' });
   }

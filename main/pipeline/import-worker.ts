@@ -2,7 +2,7 @@
 // reports typed, sequenced messages back (Signal ts/sql/mainWorker.node.ts pattern).
 import { parentPort, workerData } from 'node:worker_threads';
 import { InvalidInputError, toApiError } from '../util/errors.ts';
-import { runImport, type ImportRunRequest } from './import-run.ts';
+import { runImport, updateAdmissionFeatures, type ImportRunRequest } from './import-run.ts';
 import type { ImportWorkerMessage, ImportWorkerCommand } from './import-jobs.ts';
 
 const port = parentPort;
@@ -17,10 +17,15 @@ port.on('message', (command: ImportWorkerCommand) => {
   if (command.type === 'cancel') controller.abort();
 });
 
-runImport(workerData as ImportRunRequest, {
+const request = workerData as ImportRunRequest;
+runImport(request, {
   signal: controller.signal,
   onProgress: (job) => send({ type: 'progress', job }),
 })
-  .then((job) => send({ type: 'finished', job }))
+  .then(async (job) => {
+    send({ type: 'finished', job });
+    // After the result: the import's data is committed and reported; the feature cache follows.
+    if (job.state === 'done') await updateAdmissionFeatures(request.databaseFile, controller.signal);
+  })
   .catch((error: unknown) => send({ type: 'failed', error: toApiError(error), stack: error instanceof Error && !(error instanceof InvalidInputError) ? error.stack : undefined }))
   .finally(() => port.close());

@@ -7,12 +7,7 @@ import { assertPayloadReleasable } from '../federated/payload-scanner.ts';
 import { STATISTICS_PAYLOAD_SCAN_POLICY, STATISTICS_RELEASE_JWS_TYPE } from '../federated/statistics-release.ts';
 import { localReleasePolicy, STATISTICS_REQUEST_KIND, type LocalReleasePolicy } from '../federated/statistics-request.ts';
 import { settingValue } from '../store/engine-settings.ts';
-import { parseCertificateRevocationList } from '../pki/certificate-revocation-list.ts';
 import { verifyCertificate, type ConsortiumTrust } from '../pki/certificate-verifier.ts';
-import { generateRsaKeyPair } from '../pki/consortium-ca.ts';
-import {
-  createInstitutionCsr, importInstitutionCertificate, importInstitutionPemBundle, importInstitutionPkcs12, protectInstitutionKey, unprotectInstitutionKey,
-} from '../pki/institution-identity.ts';
 import type { ModelRegistry } from '../scoring/model-registry.ts';
 import type { KeyProtector } from '../store/key-protector.ts';
 import type { WritableDB } from '../store/database.ts';
@@ -20,7 +15,7 @@ import { CancellationError, InvalidInputError } from '../util/errors.ts';
 import { startWorker } from '../util/worker-entry.ts';
 import { CRL_KEY, MODEL_PREFIX, REQUEST_PREFIX, modelOfManifestKey, releaseKey, requestKey, sequenceOfRequestKey } from './consortium-layout.ts';
 import { certificateInfo, ConsortiumNodeState, type PendingLedger } from './consortium-node-state.ts';
-import { ConsortiumObjectStore, ConsortiumStoreError } from './consortium-object-store.ts';
+import type { ConsortiumObjectStore } from './consortium-object-store.ts';
 import type { ReleaseOutcome, ReleaseWorkerMessage, ReleaseWorkerRequest } from './consortium-release-worker.ts';
 import { verifyConsortiumRequest, type ConsortiumRequest } from './consortium-request.ts';
 import { signDetachedJws } from './detached-jws.ts';
@@ -52,6 +47,13 @@ export interface ConsortiumService extends ConsortiumApi {
 
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
+// The S3 client (minio, ~38 MB when loaded) and node-forge load on first use: a node that never
+// syncs, and every import process, stays without them.
+const objectStoreModule = () => import('./consortium-object-store.ts');
+const identityModule = () => import('../pki/institution-identity.ts');
+const caModule = () => import('../pki/consortium-ca.ts');
+const crlModule = () => import('../pki/certificate-revocation-list.ts');
+
 export function createConsortiumService(deps: ConsortiumServiceDeps): ConsortiumService {
   const state = new ConsortiumNodeState(deps.writer);
   const outbox = new UploadOutbox(deps.writer, { backoff: { baseMs: 1_000, maxMs: 300_000 } });
@@ -74,6 +76,7 @@ export function createConsortiumService(deps: ConsortiumServiceDeps): Consortium
     if (!identity?.certificate_pem || !identity.ca_pem) {
       throw new InvalidInputError('This node is not enrolled: create a certificate request, have the consortium CA sign it, and import the certificate.', 'not-enrolled');
     }
+    const { unprotectInstitutionKey } = await identityModule();
     return { privateKeyPem: await unprotectInstitutionKey(identity.wrapped_key, deps.keyProtector), certificatePem: identity.certificate_pem, caCertificatePem: identity.ca_pem };
   }
 
@@ -84,6 +87,7 @@ export function createConsortiumService(deps: ConsortiumServiceDeps): Consortium
     const url = new URL(endpoint.url);
     const secretKey = (await deps.keyProtector.unprotect(endpoint.wrapped_secret)).toString('utf8');
     const crl = state.crl()?.crl_pem;
+    const { ConsortiumObjectStore } = await objectStoreModule();
     const store = new ConsortiumObjectStore({
       endpoint: { host: url.hostname, port: Number(url.port || 443) },
       bucket: endpoint.bucket,
@@ -102,7 +106,7 @@ export function createConsortiumService(deps: ConsortiumServiceDeps): Consortium
     if (!(await store.statObject(CRL_KEY, { signal }))) return undefined;
     const bytes = await store.getObject(CRL_KEY, { signal });
     const crlPem = bytes.toString('utf8');
-    const crl = parseCertificateRevocationList(crlPem, identity.caCertificatePem);
+    const crl = (await crlModule()).parseCertificateRevocationList(crlPem, identity.caCertificatePem);
     state.saveCrl(crlPem, crl.nextUpdate.toISOString(), now());
     objects.push({ key: CRL_KEY, direction: 'down', bytes: bytes.length, sha256: sha256(bytes) });
     const verdict = verifyCertificate(identity.certificatePem, { caCertificatePem: identity.caCertificatePem, crlPem }, 'clientAuth');
@@ -295,13 +299,15 @@ export function createConsortiumService(deps: ConsortiumServiceDeps): Consortium
       };
     },
     async createEnrolmentRequest({ country }) {
-      const keys = await generateRsaKeyPair();
+      const { createInstitutionCsr, protectInstitutionKey } = await identityModule();
+      const keys = await (await caModule()).generateRsaKeyPair();
       const csrPem = createInstitutionCsr(keys, { institutionId: deps.institution.id, name: deps.institution.displayName, country });
       state.saveKeyAndCsr(await protectInstitutionKey(keys.privateKeyPem, deps.keyProtector), csrPem, country, now());
       deps.audit('consortium.csr', { institution: deps.institution.id, country, csrSha256: sha256(csrPem) });
       return { csrPem };
     },
     async importEnrolment(request) {
+      const { importInstitutionCertificate, importInstitutionPemBundle, importInstitutionPkcs12, protectInstitutionKey, unprotectInstitutionKey } = await identityModule();
       let imported;
       let key: { wrappedKey: Buffer; csrPem: string } | null = null;
       if (request.pkcs12Base64) {
@@ -359,7 +365,7 @@ export function createConsortiumService(deps: ConsortiumServiceDeps): Consortium
           return Object.assign(task, cancelled ? { state: 'cancelled', phase: 'cancelled' } : {
             state: 'failed',
             phase: 'failed',
-            error: { name: e instanceof ConsortiumStoreError || e instanceof InvalidInputError ? 'InvalidInputError' : 'InternalError', code: e.code ?? 'internal', message: e.message },
+            error: { name: e.name === 'ConsortiumStoreError' || e instanceof InvalidInputError ? 'InvalidInputError' : 'InternalError', code: e.code ?? 'internal', message: e.message },
           });
         },
       ).then((t) => {

@@ -6,8 +6,27 @@ import { sql } from '../../store/sql.ts';
 import { CharlsonComorbidity } from './charlson-comorbidity.ts';
 import { extractIndexAdmissionsOf, type IndexAdmission } from './index-admissions.ts';
 
-/** Patients recomputed per transaction: large enough to amortise the scan, small enough to keep writers waiting briefly. */
-const REFRESH_CHUNK = 2_000;
+/** Patients recomputed per transaction: a Synthea-like patient brings hundreds of rows, so chunks stay small to keep memory flat. */
+const REFRESH_CHUNK = 100;
+
+/** One chunk of stale patients after `after` (by pseudonym): recomputed and written; null when none is left. */
+function refreshChunk(db: WritableDB, after: string, charlson: CharlsonComorbidity): { last: string; patients: number; admissions: number } | null {
+  const stale = db.all<{ pseudonym: string; generation: number }>(sql`SELECT pseudonym, generation FROM admission_features_stale
+    WHERE pseudonym > ${after} ORDER BY pseudonym LIMIT ${REFRESH_CHUNK}`);
+  if (stale.length === 0) return null;
+  const pseudonyms = stale.map((s) => s.pseudonym);
+  const computed = extractIndexAdmissionsOf(db, pseudonyms, { charlson });
+  db.transaction(() => {
+    db.run(sql`DELETE FROM index_admission WHERE pseudonym IN (SELECT value FROM json_each(${JSON.stringify(pseudonyms)}))`);
+    for (const a of computed) {
+      db.run(sql`INSERT INTO index_admission (encounter_key, pseudonym, admission) VALUES (${a.encounterKey}, ${a.pseudonym}, ${JSON.stringify(a)})
+        ON CONFLICT(encounter_key) DO UPDATE SET pseudonym = excluded.pseudonym, admission = excluded.admission`);
+    }
+    // A patient whose generation moved on was changed meanwhile: the mark stays for the next refresh.
+    for (const s of stale) db.run(sql`DELETE FROM admission_features_stale WHERE pseudonym = ${s.pseudonym} AND generation = ${s.generation}`);
+  });
+  return { last: pseudonyms[pseudonyms.length - 1]!, patients: stale.length, admissions: computed.length };
+}
 
 /**
  * Recomputes the index admissions of every patient marked stale when the refresh started. A mark
@@ -16,28 +35,21 @@ const REFRESH_CHUNK = 2_000;
  */
 export function refreshIndexAdmissions(db: WritableDB, options: { charlson?: CharlsonComorbidity; signal?: AbortSignal } = {}): { patients: number; admissions: number } {
   const charlson = options.charlson ?? CharlsonComorbidity.load();
-  const insert = db.prepare(`INSERT INTO index_admission (encounter_key, pseudonym, admission) VALUES (?, ?, ?)
-    ON CONFLICT(encounter_key) DO UPDATE SET pseudonym = excluded.pseudonym, admission = excluded.admission`);
-  const clear = db.prepare(`DELETE FROM admission_features_stale WHERE pseudonym = ? AND generation = ?`);
-  let patients = 0;
-  let admissions = 0;
-  for (let after = ''; ; ) {
+  const total = { patients: 0, admissions: 0 };
+  for (let chunk = refreshChunk(db, '', charlson); chunk; chunk = refreshChunk(db, chunk.last, charlson)) {
+    total.patients += chunk.patients;
+    total.admissions += chunk.admissions;
     options.signal?.throwIfAborted();
-    const stale = db.all<{ pseudonym: string; generation: number }>(sql`SELECT pseudonym, generation FROM admission_features_stale
-      WHERE pseudonym > ${after} ORDER BY pseudonym LIMIT ${REFRESH_CHUNK}`);
-    if (stale.length === 0) break;
-    after = stale[stale.length - 1]!.pseudonym;
-    const pseudonyms = stale.map((s) => s.pseudonym);
-    const computed = extractIndexAdmissionsOf(db, pseudonyms, { charlson });
-    db.transaction(() => {
-      db.run(sql`DELETE FROM index_admission WHERE pseudonym IN (SELECT value FROM json_each(${JSON.stringify(pseudonyms)}))`);
-      for (const a of computed) insert.run(a.encounterKey, a.pseudonym, JSON.stringify(a));
-      for (const s of stale) clear.run(s.pseudonym, s.generation);
-    });
-    patients += stale.length;
-    admissions += computed.length;
   }
-  return { patients, admissions };
+  return total;
+}
+
+/** The same, yielding to the event loop between chunks so a cancel message is heard. */
+export async function refreshIndexAdmissionsInBackground(db: WritableDB, signal: AbortSignal): Promise<void> {
+  const charlson = CharlsonComorbidity.load();
+  for (let chunk = refreshChunk(db, '', charlson); chunk && !signal.aborted; chunk = refreshChunk(db, chunk.last, charlson)) {
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 /** Every cached index admission, by patient and then in the order extraction produced them. */
