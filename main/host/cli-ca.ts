@@ -12,7 +12,7 @@ import { createCertificateRevocationList, revokeCertificate, type RevocationStat
 import {
   createConsortiumCa, generateRsaKeyPair, issueModelSigningCertificate, issueServerCertificate, signInstitutionCsr, type ConsortiumCa,
 } from '../pki/consortium-ca.ts';
-import { modelFolder, requestKey } from '../sync/consortium-layout.ts';
+import { modelFolder, requestKey, signModelCard } from '../sync/consortium-layout.ts';
 import { signConsortiumRequest, type ConsortiumRequest } from '../sync/consortium-request.ts';
 import { signModel } from '../sync/signed-model.ts';
 import { SIGNATURE_SUFFIX } from '../sync/upload-outbox.ts';
@@ -138,10 +138,13 @@ export async function runCaCommand(args: string[], io: CliIo): Promise<number> {
       const card = JSON.parse(readFileSync(required(values.card, 'card'), 'utf8')) as ModelCard;
       const modelId = required(values['model-id'], 'model-id');
       const version = positiveInt(required(values.version, 'version'), 'version');
-      const signed = signModel(modelId, version, onnx, loadSigner(dir));
+      const signer = loadSigner(dir);
+      const signed = signModel(modelId, version, onnx, signer);
       const out = join(resolve(required(values['out-dir'], 'out-dir')), modelFolder(modelId, version));
       writePublic(join(out, 'model.onnx'), onnx);
-      writePublic(join(out, 'card.json'), JSON.stringify(card));
+      const cardBytes = Buffer.from(JSON.stringify(card));
+      writePublic(join(out, 'card.json'), cardBytes);
+      writePublic(join(out, `card.json${SIGNATURE_SUFFIX}`), signModelCard(cardBytes, signer));
       writePublic(join(out, 'manifest.json'), signed.manifestJson);
       writePublic(join(out, `manifest.json${SIGNATURE_SUFFIX}`), signed.signature);
       return report({ folder: out, manifest: JSON.parse(signed.manifestJson) as unknown }, `Signed ${modelId} version ${version} into ${out}`);

@@ -4,6 +4,7 @@ import type { ModelCard } from '../api/contract.ts';
 import type { ConsortiumObjectStore } from './consortium-object-store.ts';
 import type { SignedConsortiumRequest } from './consortium-request.ts';
 import type { JwsSigner } from './detached-jws.ts';
+import { signDetachedJws } from './detached-jws.ts';
 import { signModel } from './signed-model.ts';
 import { SIGNATURE_SUFFIX } from './upload-outbox.ts';
 
@@ -35,12 +36,22 @@ export async function publishRequest(store: Uploader, signed: SignedConsortiumRe
   await store.putObject(requestKey(sequence) + SIGNATURE_SUFFIX, Buffer.from(signed.signature));
 }
 
-/** Coordinator: signs and publishes a model with its card (the manifest binds id, version and bytes). */
+/** The JWS `typ` of a model card's detached signature (the card is what a steward reads before activating). */
+export const MODEL_CARD_JWS_TYPE = 'dataspace-model-card+jws';
+
+/** Signs a model card with the model-signing key. */
+export function signModelCard(cardBytes: Buffer, signer: JwsSigner): string {
+  return signDetachedJws(cardBytes, signer, { typ: MODEL_CARD_JWS_TYPE });
+}
+
+/** Coordinator: signs and publishes a model with its card (the manifest binds id, version and bytes; the card is signed too). */
 export async function publishModel(store: Uploader, model: { modelId: string; version: number; onnx: Buffer; card: ModelCard }, signer: JwsSigner): Promise<void> {
   const signed = signModel(model.modelId, model.version, model.onnx, signer);
   const folder = modelFolder(model.modelId, model.version);
   await store.putObject(`${folder}model.onnx`, model.onnx);
-  await store.putObject(`${folder}card.json`, Buffer.from(JSON.stringify(model.card)));
+  const cardBytes = Buffer.from(JSON.stringify(model.card));
+  await store.putObject(`${folder}card.json`, cardBytes);
+  await store.putObject(`${folder}card.json${SIGNATURE_SUFFIX}`, Buffer.from(signModelCard(cardBytes, signer)));
   await store.putObject(`${folder}manifest.json${SIGNATURE_SUFFIX}`, Buffer.from(signed.signature));
   await store.putObject(`${folder}manifest.json`, Buffer.from(signed.manifestJson));
 }

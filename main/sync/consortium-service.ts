@@ -13,12 +13,12 @@ import type { KeyProtector } from '../store/key-protector.ts';
 import type { WritableDB } from '../store/database.ts';
 import { CancellationError, InvalidInputError } from '../util/errors.ts';
 import { startWorker } from '../util/worker-entry.ts';
-import { CRL_KEY, MODEL_PREFIX, REQUEST_PREFIX, modelOfManifestKey, releaseKey, requestKey, sequenceOfRequestKey } from './consortium-layout.ts';
+import { CRL_KEY, MODEL_CARD_JWS_TYPE, MODEL_PREFIX, REQUEST_PREFIX, modelOfManifestKey, releaseKey, requestKey, sequenceOfRequestKey } from './consortium-layout.ts';
 import { certificateInfo, ConsortiumNodeState, type PendingLedger } from './consortium-node-state.ts';
 import type { ConsortiumObjectStore } from './consortium-object-store.ts';
 import type { ReleaseOutcome, ReleaseWorkerMessage, ReleaseWorkerRequest } from './consortium-release-worker.ts';
 import { verifyConsortiumRequest, type ConsortiumRequest } from './consortium-request.ts';
-import { signDetachedJws } from './detached-jws.ts';
+import { signDetachedJws, verifyDetachedJws } from './detached-jws.ts';
 import { verifySignedModel } from './signed-model.ts';
 import { SIGNATURE_SUFFIX, UploadOutbox } from './upload-outbox.ts';
 
@@ -207,9 +207,15 @@ export function createConsortiumService(deps: ConsortiumServiceDeps): Consortium
       const signature = (await store.getObject(key + SIGNATURE_SUFFIX, { signal })).toString('utf8');
       const onnx = await store.getObject(`${folder}model.onnx`, { signal });
       const cardBytes = await store.getObject(`${folder}card.json`, { signal });
+      const cardSignatureKey = `${folder}card.json${SIGNATURE_SUFFIX}`;
+      // An unsigned card is refused below like a forged one, not a reason to stop the sync.
+      const cardSignature = (await store.statObject(cardSignatureKey, { signal })) ? (await store.getObject(cardSignatureKey, { signal })).toString('utf8') : '';
       objects.push({ key: `${folder}model.onnx`, direction: 'down', bytes: onnx.length, sha256: sha256(onnx) });
       try {
         const manifest = verifySignedModel(onnx, { manifestJson, signature }, trust, { expectedModelId: model.modelId, highestVersionSeen: state.highestModelVersion(model.modelId) });
+        // The card is what the steward reads before activating: it must come from the consortium too.
+        const { header } = verifyDetachedJws(cardBytes, cardSignature, trust, 'codeSigning');
+        if (header.typ !== MODEL_CARD_JWS_TYPE) throw new InvalidInputError('The card signature is not for a model card.', 'signature-wrong-type');
         const card = JSON.parse(cardBytes.toString('utf8')) as ModelCard;
         const summary = deps.registry.register({ onnx, card, source: 'consortium', signature: `${manifestJson}\n${signature}` });
         state.saveModelVersion(model.modelId, manifest.version);

@@ -168,8 +168,12 @@ describe('consortium sync through the sandbox', () => {
     // A model signed by an institution key instead of the consortium's model-signing certificate is refused.
     const beta = enrolment.institutions.find((i) => i.institutionId === 'beta')!;
     await publishModel(coordinator, { modelId: 'readmission-forged', version: 9, onnx: build(-5), card }, { privateKeyPem: read(beta.privateKeyPath), certificateChainPem: [read(beta.certificatePath)] });
+    // A card edited after signing (e.g. better metrics written in) is refused.
+    await publishModel(coordinator, { modelId: 'readmission-carded', version: 1, onnx: build(-6), card }, signer);
+    await coordinator.putObject('models/readmission-carded/000001/card.json', Buffer.from(JSON.stringify({ ...card, intendedUse: 'anything' })));
     const second = await sync(alpha);
     assert.equal(second.run.modelsRegistered, 0);
+    assert.match(second.run.error ?? '', /readmission-carded\/000001\/manifest\.json: .*signature/i);
     assert.match(second.run.error ?? '', /does not match its signed manifest/);
     assert.match(second.run.error ?? '', /readmission-forged/);
     assert.equal((await alpha.listModels()).models.filter((m) => m.source === 'consortium').length, 1);
