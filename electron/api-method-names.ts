@@ -38,6 +38,7 @@ export const API_METHOD_NAMES = [
   'listConsortiumRequests',
   'decideRelease',
   'listSyncRuns',
+  'evaluateModel',
 ] as const satisfies readonly ApiMethod[];
 
 type MissingMethod = Exclude<ApiMethod, (typeof API_METHOD_NAMES)[number]>;

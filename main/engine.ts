@@ -295,6 +295,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       listRiskScores: readmission.listRiskScores,
       getRiskSummary: readmission.getRiskSummary,
       setRiskThresholds: readmission.setRiskThresholds,
+      evaluateModel: readmission.evaluateModel,
       waitForTask(taskId) {
         return consortium.waitForTask(taskId) ?? readmission.waitForTask(taskId);
       },

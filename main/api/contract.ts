@@ -337,6 +337,8 @@ export interface ModelSummary {
   card: ModelCard;
   /** Training run that produced it (local training only). */
   trainingRunId: number | null;
+  /** The model's metrics on this store's labelled admissions (evaluateModel), beside LACE and HOSPITAL. */
+  localEvaluation: { metrics: ModelMetrics; admissions: number; evaluatedAt: string } | null;
 }
 
 export type RiskLevel = 'low' | 'moderate' | 'high';
@@ -406,7 +408,7 @@ export interface RiskSummary {
   curves: { model: ScoreCurves; lace: ScoreCurves; hospital: ScoreCurves } | null;
 }
 
-export type TaskKind = 'train' | 'score' | 'sync';
+export type TaskKind = 'train' | 'score' | 'sync' | 'evaluate';
 
 /** Long work other than imports (training, scoring): progress, result, cancel. */
 export interface TaskState {
@@ -418,7 +420,7 @@ export interface TaskState {
   progress: number;
   startedAt: string;
   finishedAt: string | null;
-  result?: TrainingResult | ScoringResult | SyncResult;
+  result?: TrainingResult | ScoringResult | SyncResult | EvaluationResult;
   error?: ApiError;
 }
 
@@ -439,6 +441,14 @@ export interface TrainingResult {
   metrics: ModelMetrics;
   admissions: { total: number; train: number; test: number; positives: number };
   parameters: Required<TrainingOptions>;
+}
+
+export interface EvaluationResult {
+  type: 'evaluate';
+  modelId: string;
+  admissions: number;
+  /** Null when the store has no labelled admissions of both outcomes. */
+  metrics: ModelMetrics | null;
 }
 
 export interface SyncResult {
@@ -625,6 +635,8 @@ export interface DataSpaceApi {
   /** The steward's decision on a release after seeing its payload ("what leaves"); audited. */
   decideRelease(request: { sequence: number; approve: boolean; reason?: string }): Promise<ConsortiumRequestSummary>;
   listSyncRuns(request: { limit: number }): Promise<{ runs: SyncRunSummary[] }>;
+  /** Measures a model (e.g. a consortium candidate) on this store's admissions before a steward activates it. */
+  evaluateModel(request: { modelId: string }): Promise<{ taskId: string }>;
 }
 
 export type ApiMethod = keyof DataSpaceApi;
@@ -760,6 +772,7 @@ export const apiInputSchemas = {
   listConsortiumRequests: z.tuple([]),
   decideRelease: z.tuple([z.object({ sequence: z.number().int().min(1), approve: z.boolean(), reason: z.string().max(1000).optional() }).strict()]),
   listSyncRuns: z.tuple([z.object({ limit: z.number().int().min(1).max(1000) }).strict()]),
+  evaluateModel: z.tuple([z.object({ modelId: z.string().regex(SHA256_HEX) }).strict()]),
 } satisfies { [K in ApiMethod]: z.ZodType<Parameters<DataSpaceApi[K]>> };
 
 export const apiMethods = Object.keys(apiInputSchemas) as ApiMethod[];

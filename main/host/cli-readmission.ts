@@ -126,6 +126,24 @@ export async function runModelsCommand(engine: Engine, args: string[], json: boo
     else for (const m of models) io.out(describe(m));
     return 0;
   }
+  if (sub === 'evaluate') {
+    if (!id) throw new InvalidInputError('models evaluate needs a model id (see dataspace models list).', 'invalid-option');
+    const { taskId } = await engine.evaluateModel({ modelId: id });
+    const task = await runTask(engine, taskId, json);
+    const failed = taskExit(task, json, io);
+    if (failed !== null) return failed;
+    const result = task.result;
+    if (result?.type !== 'evaluate') return 1;
+    if (json) io.out(JSON.stringify({ evaluation: result }));
+    else if (!result.metrics) io.out(`Evaluated on ${result.admissions} admissions: no labelled admissions of both outcomes.`);
+    else {
+      io.out(`On this store's ${result.admissions} index admissions:`);
+      io.out(`  model     ${ci(result.metrics.model)}`);
+      io.out(`  LACE      ${ci(result.metrics.lace)}`);
+      io.out(`  HOSPITAL  ${ci(result.metrics.hospital)}`);
+    }
+    return 0;
+  }
   if (sub === 'activate' || sub === 'rollback') {
     if (sub === 'activate' && !id) throw new InvalidInputError('models activate needs a model id (see dataspace models list).', 'invalid-option');
     const model = sub === 'activate' ? await engine.activateModel({ modelId: id! }) : await engine.rollbackModel();
@@ -133,6 +151,6 @@ export async function runModelsCommand(engine: Engine, args: string[], json: boo
     else io.out(`Active: ${describe(model)}`);
     return 0;
   }
-  io.err('Usage: dataspace models [list] | models activate ID | models rollback');
+  io.err('Usage: dataspace models [list] | models evaluate ID | models activate ID | models rollback');
   return 2;
 }

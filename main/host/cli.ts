@@ -31,7 +31,8 @@ Commands:
   train [--kind logistic|mlp] [--test-fraction F] [--seed N] [--l2 X] [--class-weight balanced|none]
                                              fit a readmission model on the store; registers a candidate
   score                                      score every index admission with the active model
-  models [list] | activate ID | rollback     the model registry (activation and rollback are audited)
+  models [list] | evaluate ID | activate ID | rollback
+                                             the model registry: measure a candidate on this store, activate, roll back (audited)
   enrol --country CC                         create the institution key (kept encrypted) and print a CSR
   enrol --certificate CERT.pem [--chain CA.pem] | --pkcs12 FILE.p12
                                              import the signed certificate ($DATASPACE_PKCS12_PASSWORD)

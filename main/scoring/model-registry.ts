@@ -18,6 +18,7 @@ interface ModelRow {
   size: number;
   card: string;
   training_run_id: number | null;
+  local_evaluation: string | null;
   registered_at: string;
   activated_at: string | null;
 }
@@ -33,7 +34,7 @@ export interface ModelRegistration {
 
 export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-const SUMMARY_COLUMNS = sql`id, name, version, kind, stage, source, length(onnx) AS size, card, training_run_id, registered_at, activated_at`;
+const SUMMARY_COLUMNS = sql`id, name, version, kind, stage, source, length(onnx) AS size, card, training_run_id, local_evaluation, registered_at, activated_at`;
 
 function summary(row: ModelRow): ModelSummary {
   return {
@@ -48,6 +49,7 @@ function summary(row: ModelRow): ModelSummary {
     activatedAt: row.activated_at,
     card: JSON.parse(row.card) as ModelCard,
     trainingRunId: row.training_run_id,
+    localEvaluation: row.local_evaluation ? (JSON.parse(row.local_evaluation) as ModelSummary['localEvaluation']) : null,
   };
 }
 
@@ -121,6 +123,12 @@ export class ModelRegistry {
         VALUES (${id}, ${previous?.id ?? null}, ${at}, ${actor}, ${reason})`);
     });
     return { model: this.get(id)!, previous };
+  }
+
+  /** Records the model's metrics on this store's admissions. */
+  recordLocalEvaluation(id: string, evaluation: NonNullable<ModelSummary['localEvaluation']>): ModelSummary {
+    this.writer.run(sql`UPDATE model SET local_evaluation = ${JSON.stringify(evaluation)} WHERE id = ${id}`);
+    return this.get(id)!;
   }
 
   /** Re-activates the model that was active before the current one. */

@@ -13,7 +13,7 @@ import { ReadmissionTasks } from './readmission-tasks.ts';
 
 type ReadmissionApi = Pick<
   DataSpaceApi,
-  'listModels' | 'activateModel' | 'rollbackModel' | 'startTraining' | 'startScoring' | 'getTask' | 'cancelTask' | 'listRiskScores' | 'getRiskSummary' | 'setRiskThresholds'
+  'listModels' | 'activateModel' | 'rollbackModel' | 'startTraining' | 'startScoring' | 'getTask' | 'cancelTask' | 'listRiskScores' | 'getRiskSummary' | 'setRiskThresholds' | 'evaluateModel'
 >;
 
 export interface ReadmissionServiceDeps {
@@ -115,6 +115,18 @@ export function createReadmissionService(deps: ReadmissionServiceDeps): Readmiss
           return { type: 'score', runId: message.runId, modelId: active.id, admissions: message.admissions, levels: message.levels, seconds: message.seconds };
         },
       );
+      return { taskId };
+    },
+    async evaluateModel({ modelId }) {
+      requireIdle();
+      const onnx = registry.loadVerified(modelId);
+      const request = { task: 'evaluate' as const, modelId, onnx, thresholds: thresholds(), databaseFile: deps.databaseFile, now: new Date().toISOString(), institution: deps.institution };
+      const taskId = tasks.start('evaluate', request, (message) => {
+        if (message.type !== 'evaluated') throw new Error('unexpected worker result');
+        if (message.metrics) registry.recordLocalEvaluation(modelId, { metrics: message.metrics, admissions: message.admissions, evaluatedAt: new Date().toISOString() });
+        deps.audit('model.evaluate', { modelId, admissions: message.admissions, auroc: message.metrics?.model.auroc ?? null });
+        return { type: 'evaluate', modelId, admissions: message.admissions, metrics: message.metrics };
+      });
       return { taskId };
     },
     async getTask({ taskId }) {

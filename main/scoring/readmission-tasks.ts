@@ -1,7 +1,7 @@
 // Training and scoring tasks on the main thread's side: start a worker, relay its progress as
 // task events, cancel it, and hand the result to the engine (register a trained model, audit a run).
 import { randomUUID } from 'node:crypto';
-import type { ApiError, RiskLevel, RiskThresholds, TaskKind, TaskState, TrainingOptions } from '../api/contract.ts';
+import type { ApiError, ModelMetrics, RiskLevel, RiskThresholds, TaskKind, TaskState, TrainingOptions } from '../api/contract.ts';
 import { startWorker } from '../util/worker-entry.ts';
 import type { TrainedReadmissionModel } from './readmission-training.ts';
 
@@ -9,6 +9,7 @@ import type { TrainedReadmissionModel } from './readmission-training.ts';
 export type ReadmissionWorkerRequest = { databaseFile: string; now: string; institution: string } & (
   | { task: 'train'; options: TrainingOptions }
   | { task: 'score'; modelId: string; onnx: Uint8Array; thresholds: RiskThresholds }
+  | { task: 'evaluate'; modelId: string; onnx: Uint8Array; thresholds: RiskThresholds }
 );
 
 /** What a readmission worker reports. */
@@ -16,10 +17,11 @@ export type ReadmissionWorkerMessage =
   | { type: 'progress'; phase: string; fraction: number }
   | { type: 'trained'; trained: TrainedReadmissionModel }
   | { type: 'scored'; runId: number; admissions: number; levels: Record<RiskLevel, number>; seconds: number }
+  | { type: 'evaluated'; admissions: number; metrics: ModelMetrics | null }
   | { type: 'failed'; error: ApiError };
 
 /** The engine's side of a finished worker: turns its message into the task result. */
-export type ReadmissionTaskCompletion = (message: Extract<ReadmissionWorkerMessage, { type: 'trained' | 'scored' }>) => TaskState['result'];
+export type ReadmissionTaskCompletion = (message: Extract<ReadmissionWorkerMessage, { type: 'trained' | 'scored' | 'evaluated' }>) => TaskState['result'];
 
 interface RunningTask {
   state: TaskState;

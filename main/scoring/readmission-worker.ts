@@ -38,6 +38,10 @@ async function run(request: ReadmissionWorkerRequest): Promise<void> {
     return;
   }
   const { scored, summary } = await scoreReadmissions(admissions, request.onnx, request.thresholds, { progress, signal: controller.signal });
+  if (request.task === 'evaluate') {
+    send({ type: 'evaluated', admissions: scored.length, metrics: summary.metrics });
+    return;
+  }
   progress('saving predictions', 0.9);
   const writer = openWritable(request.databaseFile);
   try {

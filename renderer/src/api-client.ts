@@ -100,6 +100,7 @@ const API_METHODS = {
   listConsortiumRequests: true,
   decideRelease: true,
   listSyncRuns: true,
+  evaluateModel: true,
 } satisfies Record<ApiMethod, true>;
 
 function buildApi(invoke: (method: ApiMethod, args: unknown[]) => Promise<unknown>): DataSpaceApi {

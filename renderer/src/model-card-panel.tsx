@@ -2,6 +2,7 @@
 // evaluation, training data, features, limitations and how predictions are explained. Collapsible.
 import type { ModelSummary } from '../../main/api/contract.ts';
 import { formatBytes } from './format.ts';
+import { LocalEvaluation } from './local-evaluation.tsx';
 import { ModelMetricsTable } from './model-metrics-table.tsx';
 import { formatDateTime, humaniseFeature, SOURCE_LABELS } from './risk-format.ts';
 import { StageBadge } from './stage-badge.tsx';
@@ -10,10 +11,13 @@ export function ModelCardPanel({
   model,
   defaultOpen = false,
   title = 'Model card',
+  onEvaluated,
 }: {
   model: ModelSummary;
   defaultOpen?: boolean;
   title?: string;
+  /** Given where the steward decides (the Models view): offers measuring the model on this store. */
+  onEvaluated?: () => void;
 }) {
   const { card } = model;
   return (
@@ -75,6 +79,7 @@ export function ModelCardPanel({
             <p className="muted">No metrics were recorded with this model.</p>
           )}
         </section>
+        {onEvaluated ? <LocalEvaluation model={model} onEvaluated={onEvaluated} /> : null}
         <section>
           <h4>Training data</h4>
           <p>{card.trainingData}</p>

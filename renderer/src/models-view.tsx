@@ -115,7 +115,7 @@ export function ModelsView({ active, dataVersion }: { active: boolean; dataVersi
           onActivate={(model) => open({ kind: 'activate', model })}
         />
       ) : null}
-      {selected ? <ModelCardPanel key={selected.id} model={selected} defaultOpen /> : null}
+      {selected ? <ModelCardPanel key={selected.id} model={selected} defaultOpen onEvaluated={() => setRevision((r) => r + 1)} /> : null}
       <TrainingForm onTrained={onTrained} />
       {decision?.kind === 'activate' ? (
         <ConfirmDialog

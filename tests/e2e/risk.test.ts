@@ -78,6 +78,10 @@ test(
         .getByTestId('model-card')
         .filter({ hasText: 'Intended use' })
         .waitFor();
+      // The steward can measure the model on this store's own admissions before relying on it.
+      const card = page.getByTestId('models-view').getByTestId('model-card');
+      await card.getByTestId('evaluate-model').click();
+      await card.getByTestId('local-metrics-table').waitFor({ timeout: UI_TIMEOUT });
       await docScreenshot(page, 'models');
 
       // Risk: score with the new model.

@@ -159,6 +159,15 @@ describe('consortium sync through the sandbox', () => {
     const models = (await alpha.listModels()).models.filter((m) => m.source === 'consortium');
     assert.equal(models.length, 1);
     assert.equal(models[0]!.stage, 'candidate', 'a steward activates it, not the sync');
+    // Before activating, the steward measures it on this store's own admissions.
+    assert.equal(models[0]!.localEvaluation, null);
+    const { taskId } = await alpha.evaluateModel({ modelId: models[0]!.id });
+    const evaluated = await alpha.waitForTask(taskId);
+    assert.equal(evaluated.state, 'done', JSON.stringify(evaluated.error));
+    const local = (await alpha.listModels()).models.find((m) => m.id === models[0]!.id)!.localEvaluation!;
+    assert.ok(local.admissions > 50);
+    assert.ok(local.metrics.model.auroc > 0 && local.metrics.model.auroc < 1);
+    assert.equal(local.metrics.lace.n, local.metrics.model.n, 'LACE and HOSPITAL on the same admissions');
 
     // An older version (replay) is not taken even though its signature is valid.
     await publishModel(coordinator, { modelId: 'readmission-global', version: 1, onnx: build(-1), card }, signer);

@@ -24,6 +24,9 @@ export const migration0070: Migration = {
         generation INTEGER NOT NULL DEFAULT 1
       ) STRICT;
       INSERT INTO admission_features_stale (pseudonym) SELECT pseudonym FROM patient;
+
+      -- A model measured on this store's admissions (metrics JSON, admissions, time), for the steward.
+      ALTER TABLE model ADD COLUMN local_evaluation TEXT;
     `);
   },
 };
