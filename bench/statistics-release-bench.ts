@@ -55,6 +55,7 @@ function features(r: () => number, los: number): AdmissionFeatures {
     proceduresDuringStay: r() < 0.4 ? 1 + Math.floor(r() * 3) : 0,
     oncology: r() < 0.15,
     activeMedications: Math.floor(r() * 16),
+    imagingStudiesDuringStay: 0,
     pgxAlert: r() < 0.1,
   };
 }

@@ -54,6 +54,8 @@ export interface Engine extends DataSpaceApi {
   onEvent(listener: (event: EngineEvent) => void): () => void;
   /** Resolves when the job ends (done, failed or cancelled). */
   waitForImport(jobId: string): Promise<ImportJobState>;
+  /** Resolves when imports have finished their background work (the admission-feature refresh). */
+  settleImports(): Promise<void>;
   /** Resolves when a training or scoring task ends. */
   waitForTask(taskId: string): Promise<TaskState>;
   /** Appends an audit entry on behalf of a host (e.g. a configuration change). */
@@ -320,6 +322,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       },
       waitForImport(jobId) {
         return jobs.wait(jobId);
+      },
+      settleImports() {
+        return jobs.settle();
       },
       audit(action, details = {}) {
         audit.append(actor, action, details);

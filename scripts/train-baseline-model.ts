@@ -16,7 +16,7 @@ import { dataFolderLayout } from '../main/store/data-folder.ts';
 import { passphraseKeyProtector } from '../main/store/key-protector.ts';
 
 const SEED = 2026;
-const PATIENTS = 1500;
+const PATIENTS = 3000;
 const SITES = ['alpha', 'beta', 'gamma'];
 const modelsDir = fileURLToPath(new URL('../models/', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'dataspace-baseline-'));
@@ -50,6 +50,7 @@ try {
       `${trained.admissions.positives} of ${trained.admissions.total} readmitted within 30 days), imported and de-identified by DataSpace Node. No real patient data.`,
     limitations: [
       'Trained on generated patients: its weights reflect the generator\'s readmission mechanism, not any real population. Retrain or recalibrate on local data before relying on it.',
+      'Trained on FHIR exports only: imaging_during_stay and pgx_alert were 0 for every training admission, so their weights are 0 here.',
       ...trained.card.limitations.slice(1),
     ],
   };

@@ -44,6 +44,7 @@ function syntheticFeatures(r: () => number, los: number): AdmissionFeatures {
     proceduresDuringStay: r() < 0.4 ? 1 : 0,
     oncology: r() < 0.15,
     activeMedications: Math.floor(r() * 14),
+    imagingStudiesDuringStay: 0,
     pgxAlert: r() < 0.2,
   };
 }

@@ -44,6 +44,7 @@ const FEATURE_DOMAINS: Record<string, VariableDomain> = {
   procedure_during_stay: { lower: 0, upper: 1, minimumBinWidth: 1 },
   oncology: { lower: 0, upper: 1, minimumBinWidth: 1 },
   active_medications: { lower: 0, upper: 15, minimumBinWidth: 1 },
+  imaging_during_stay: { lower: 0, upper: 5, minimumBinWidth: 1 },
   pgx_alert: { lower: 0, upper: 1, minimumBinWidth: 1 },
 };
 

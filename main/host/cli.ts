@@ -154,6 +154,12 @@ async function runImportCommand(engine: Engine, paths: string[], json: boolean, 
       if (!json) io.err(`Import failed: ${job.error?.message ?? 'unknown error'}`);
       return 1;
     }
+    // A CLI process ends here: let the import bring the admission features up to date first,
+    // so the next `dataspace score` does not have to (whatever is left stale, scoring finishes).
+    if (job.state === 'done') {
+      if (interactive) process.stderr.write('Updating admission features…\n');
+      await engine.settleImports();
+    }
     return job.state === 'cancelled' ? 130 : 0;
   } finally {
     off();

@@ -176,6 +176,11 @@ export class ImportJobs {
     return job.done;
   }
 
+  /** Resolves once every import worker has exited, background feature refreshes included. */
+  async settle(): Promise<void> {
+    await Promise.all([...this.workers].map((worker) => new Promise<void>((resolve) => (this.workers.has(worker) ? worker.once('exit', () => resolve()) : resolve()))));
+  }
+
   async cancelAll(): Promise<void> {
     const running = [...this.jobs.values()].filter((j) => j.worker);
     for (const job of running) job.worker?.postMessage({ type: 'cancel' } satisfies ImportWorkerCommand);

@@ -2,6 +2,7 @@
 // by ImportJobs). Files are processed one by one; each batch of records is one transaction, and
 // a file is marked complete only after its last batch, so a crash loses no committed work and a
 // re-run skips finished files and dedupes the rest by resource key.
+import { existsSync } from 'node:fs';
 import type { ImportIssue, ImportJobState } from '../api/contract.ts';
 import { createPseudonymKey } from '../deid/pseudonym-key.ts';
 import { createFhirDeidentifier } from '../deid/fhir-deidentifier.ts';
@@ -62,6 +63,8 @@ async function classify(files: InputFile[]): Promise<{ file: InputFile; kind: In
  * recomputed before the next training, scoring or statistics release.
  */
 export async function updateAdmissionFeatures(databaseFile: string, signal: AbortSignal): Promise<void> {
+  // The data folder may be gone by now (removed after the engine closed): never create a new database.
+  if (signal.aborted || !existsSync(databaseFile)) return;
   const db = openWritable(databaseFile);
   try {
     await refreshIndexAdmissionsInBackground(db, signal);

@@ -18,7 +18,7 @@ export const BUNDLED_MODELS: readonly BundledModel[] = [
   {
     onnxFile: 'readmission-30d-baseline.onnx',
     cardFile: 'readmission-30d-baseline.card.json',
-    sha256: '55d4fda405d064ff51b37aa9064765a860f3f059535a682d12d04dac7236b574',
+    sha256: '1612d98135275263f60c32d6ff35a5eb19e709b1704209bab04473ccb9387f39',
   },
 ];
 

@@ -47,6 +47,7 @@ export class ImagingWriter {
   private readonly insertPatient;
   private readonly findStudy;
   private readonly insertStudy;
+  private readonly markStale;
   private readonly updateStudy;
   private readonly insertSeries;
   private readonly insertInstance;
@@ -64,6 +65,9 @@ export class ImagingWriter {
       ON CONFLICT(pseudonym) DO NOTHING`);
     this.findStudy = db.prepare(`SELECT modalities, study_day FROM imaging_study WHERE study_uid = ?`);
     this.insertStudy = db.prepare(`INSERT INTO imaging_study (study_uid, pseudonym, modalities, study_day, batch_id) VALUES (?, ?, ?, ?, ?)`);
+    // A new or re-dated study changes the patient's imaging-during-stay feature (migration 0070).
+    this.markStale = db.prepare(`INSERT INTO admission_features_stale (pseudonym) VALUES (?)
+      ON CONFLICT(pseudonym) DO UPDATE SET generation = generation + 1`);
     this.updateStudy = db.prepare(`UPDATE imaging_study SET modalities = ?, study_day = ? WHERE study_uid = ?`);
     this.insertSeries = db.prepare(`INSERT INTO imaging_series (series_uid, study_uid, modality, body_part, sop_class_uid) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT(series_uid) DO NOTHING`);
@@ -102,6 +106,7 @@ export class ImagingWriter {
     const existing = this.findStudy.get(r.studyUid) as { modalities: string; study_day: number | null } | undefined;
     if (!existing) {
       this.insertStudy.run(r.studyUid, r.pseudonym, r.modality ?? '', r.studyDay, this.batchId);
+      if (r.studyDay !== null) this.markStale.run(r.pseudonym);
       return;
     }
     const modalities = new Set(existing.modalities.split(' ').filter(Boolean));
@@ -109,6 +114,7 @@ export class ImagingWriter {
     const merged = [...modalities].sort().join(' ');
     const day = existing.study_day ?? r.studyDay;
     if (merged !== existing.modalities || day !== existing.study_day) this.updateStudy.run(merged, day, r.studyUid);
+    if (day !== existing.study_day) this.markStale.run(r.pseudonym);
   }
 
   /** Returns true when the file was not held back before (by fingerprint). */

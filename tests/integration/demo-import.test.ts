@@ -48,9 +48,9 @@ describe('the generated exports through the importers', { concurrency: true }, (
       const generated = report.institutions.find((r) => r.institution === institution)!;
       const defects = report.defects.filter((d) => d.institution === institution);
       const data = tempDir(`demo-${institution}`);
-      t.after(data.remove);
       const engine = await testEngine(data.path, { id: `${institution}-node`, displayName: institution });
       t.after(() => engine.close());
+      t.after(data.remove); // after the engine has closed: its import worker may still be refreshing features
 
       // One job, as a site would run it: the bulk export folder (manifest included), the DICOM
       // folder and the VCF with its sample sheet, DICOM linked through the site's MRN system.
@@ -121,10 +121,10 @@ describe('the generated exports through the importers', { concurrency: true }, (
 describe('Load sample data', () => {
   test('generates outside the data folder, imports as one job, marks the store synthetic, audits the load and removes its folder', { timeout: 120_000 }, async (t) => {
     const data = tempDir('demo-sample');
-    t.after(data.remove);
     const engine = await testEngine(data.path);
     let closed = false;
     t.after(() => (closed ? undefined : engine.close()));
+    t.after(data.remove); // after the engine has closed: its import worker may still be refreshing features
     assert.equal((await engine.getStatus()).synthetic, false);
 
     const events: string[] = [];
@@ -171,9 +171,9 @@ describe('Load sample data', () => {
 
   test('refuses to mix synthetic patients into a store that holds imported ones', { timeout: 120_000 }, async (t) => {
     const data = tempDir('demo-sample-real');
-    t.after(data.remove);
     const engine = await testEngine(data.path);
     t.after(() => engine.close());
+    t.after(data.remove); // after the engine has closed: its import worker may still be refreshing features
     const generated = report.institutions[0]!;
     const job = await importPaths(engine, { paths: [join(out.path, generated.paths.fhir, 'Patient.000.ndjson')] });
     assert.equal(job.state, 'done');

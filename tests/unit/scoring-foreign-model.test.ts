@@ -31,7 +31,7 @@ function admission(i: number, charlsonIndex: number, priorAdmissions12m: number,
   const features: AdmissionFeatures = {
     ageYears: 60, ageGroup: '60-64', sex: 'female', lengthOfStayDays: 3, emergencyAdmission: false, charlsonIndex, charlsonCategories: [],
     priorEdVisits6m: 0, priorAdmissions12m, dischargeHemoglobinGdl: null, dischargeSodiumMmolL: null, proceduresDuringStay: 0,
-    oncology: false, activeMedications: 2, pgxAlert: null,
+    oncology: false, activeMedications: 2, imagingStudiesDuringStay: 0, pgxAlert: null,
   };
   return { pseudonym: `p${i}`, encounterKey: `e${i}`, admitDay: 100, dischargeDay: 103, readmitted30d: readmitted, daysToReadmission: null, features };
 }

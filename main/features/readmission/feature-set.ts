@@ -16,7 +16,7 @@ const clamp = (x: number, lo: number, hi: number) => Math.min(Math.max(x, lo), h
 /** The versioned feature set of the readmission models. Bump the version on any change. */
 export const FEATURE_SET = {
   name: 'readmission-30d',
-  version: '1.0.0',
+  version: '1.1.0',
   features: [
     { name: 'age_over_50', description: 'Years of age at admission above 50 (0 below); age from the shifted birth day, else the age-group midpoint; unknown → 0.', value: (f) => Math.max((f.ageYears ?? 50) - 50, 0) },
     { name: 'sex_female', description: '1 if the recorded administrative sex is female.', value: (f) => flag(f.sex === 'female') },
@@ -30,6 +30,7 @@ export const FEATURE_SET = {
     { name: 'procedure_during_stay', description: '1 if any Procedure references the stay.', value: (f) => flag(f.proceduresDuringStay > 0) },
     { name: 'oncology', description: '1 if a malignancy or metastatic solid tumour is diagnosed on or before admission.', value: (f) => flag(f.oncology) },
     { name: 'active_medications', description: 'Distinct RxNorm codes of the stay\'s MedicationRequests, capped at 15.', value: (f) => Math.min(f.activeMedications, 15) },
+    { name: 'imaging_during_stay', description: 'DICOM imaging studies of the patient dated within the stay, capped at 5; without imported, dated studies → 0.', value: (f) => Math.min(f.imagingStudiesDuringStay, 5) },
     { name: 'pgx_alert', description: '1 if a CPIC drug-gene alert applies to the stay\'s medications; 0 when none or no genotype.', value: (f) => flag(f.pgxAlert) },
   ] satisfies FeatureDefinition[] as readonly FeatureDefinition[],
 } as const;

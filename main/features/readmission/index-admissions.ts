@@ -39,6 +39,8 @@ export interface AdmissionFeatures {
   oncology: boolean;
   /** Distinct RxNorm codes among the stay's MedicationRequests. */
   activeMedications: number;
+  /** DICOM studies of the patient whose (shifted) study day falls within the stay; 0 without dated studies. */
+  imagingStudiesDuringStay: number;
   /** A drug-gene alert on the stay's medications; null when no PGx input was given. */
   pgxAlert: boolean | null;
 }
@@ -123,6 +125,8 @@ interface PatientRecords {
   edStarts: number[];
   conditions: { day: number; categories: string[] }[];
   byEncounter: Map<string, LinkedResource[]>;
+  /** Shifted study days of the patient's imaging studies (DICOM imports). */
+  imagingDays: number[];
 }
 
 const firstCode = (concept: unknown): string | null => {
@@ -207,6 +211,14 @@ function scanPatients(db: ReadableDB, pseudonyms: readonly string[]): ScanRow[] 
   return db.all<ScanRow>(scanQuery(sql`pseudonym IN (SELECT value FROM json_each(${JSON.stringify(pseudonyms)}))`, sql`ORDER BY pseudonym, rowid`));
 }
 
+/** Adds each patient's dated imaging studies (only those patients when `only`). */
+function gatherImaging(db: ReadableDB, patients: Map<string, PatientRecords>, only: boolean): void {
+  const filter = only ? sql`AND pseudonym IN (SELECT value FROM json_each(${JSON.stringify([...patients.keys()])}))` : sql``;
+  for (const row of db.all<{ pseudonym: string; study_day: number }>(sql`SELECT pseudonym, study_day FROM imaging_study WHERE study_day IS NOT NULL ${filter}`)) {
+    patients.get(row.pseudonym)?.imagingDays.push(row.study_day);
+  }
+}
+
 /** Parses each distinct code list once (a store has few distinct lists); the arrays are shared, never mutated. */
 function codeLists(): (codes: string) => readonly string[] {
   const cache = new Map<string, readonly string[]>();
@@ -275,9 +287,10 @@ export function extractIndexAdmissions(db: ReadableDB, options: ExtractIndexAdmi
     const version = db.pluck<number>(sql`PRAGMA data_version`);
     const patients = new Map(
       db.all<PatientRow>(sql`SELECT pseudonym, sex, age_group, birth_day FROM patient ORDER BY pseudonym`)
-        .map((patient): [string, PatientRecords] => [patient.pseudonym, { patient, inpatient: [], edStarts: [], conditions: [], byEncounter: new Map() }]),
+        .map((patient): [string, PatientRecords] => [patient.pseudonym, { patient, inpatient: [], edStarts: [], conditions: [], byEncounter: new Map(), imagingDays: [] }]),
     );
     gather(db, patients, charlson);
+    gatherImaging(db, patients, false);
     if (db.pluck<number>(sql`PRAGMA data_version`) !== version && attempt < SCAN_ATTEMPTS) continue;
     const out: IndexAdmission[] = [];
     for (const records of patients.values()) if (records.inpatient.length > 0) out.push(...admissionsOfPatient(records, charlson, options));
@@ -290,17 +303,18 @@ export function extractIndexAdmissionsOf(db: ReadableDB, pseudonyms: readonly st
   const charlson = options.charlson ?? CharlsonComorbidity.load();
   const patients = new Map(
     db.all<PatientRow>(sql`SELECT pseudonym, sex, age_group, birth_day FROM patient WHERE pseudonym IN (SELECT value FROM json_each(${JSON.stringify(pseudonyms)})) ORDER BY pseudonym`)
-      .map((patient): [string, PatientRecords] => [patient.pseudonym, { patient, inpatient: [], edStarts: [], conditions: [], byEncounter: new Map() }]),
+      .map((patient): [string, PatientRecords] => [patient.pseudonym, { patient, inpatient: [], edStarts: [], conditions: [], byEncounter: new Map(), imagingDays: [] }]),
   );
   if (patients.size === 0) return [];
   gather(db, patients, charlson, true);
+  gatherImaging(db, patients, true);
   const out: IndexAdmission[] = [];
   for (const records of patients.values()) if (records.inpatient.length > 0) out.push(...admissionsOfPatient(records, charlson, options));
   return out;
 }
 
 function admissionsOfPatient(records: PatientRecords, charlson: CharlsonComorbidity, options: ExtractIndexAdmissionsOptions): IndexAdmission[] {
-  const { patient, inpatient, edStarts, conditions, byEncounter } = records;
+  const { patient, inpatient, edStarts, conditions, byEncounter, imagingDays } = records;
   const followUpEnd = options.followUpEndDay?.(patient.pseudonym) ?? null;
   const out: IndexAdmission[] = [];
   for (const stay of inpatient) {
@@ -345,6 +359,7 @@ function admissionsOfPatient(records: PatientRecords, charlson: CharlsonComorbid
         proceduresDuringStay: stayResources.procedures,
         oncology: charlson.hasOncology(categories),
         activeMedications: stayResources.medications.size,
+        imagingStudiesDuringStay: imagingDays.filter((d) => d >= admitDay && d <= dischargeDay).length,
         pgxAlert: options.pgxAlert ? options.pgxAlert(patient.pseudonym, stayResources.medicationCodes) : null,
       },
       medicationCodes: stayResources.medicationCodes,
