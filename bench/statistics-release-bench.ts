@@ -24,20 +24,11 @@ import { issueServerCertificate } from '../main/pki/consortium-ca.ts';
 import { ConsortiumObjectStore } from '../main/sync/consortium-object-store.ts';
 import { startS3Sandbox } from '../main/sync/s3-sandbox-server.ts';
 import { S3SandboxStorage } from '../main/sync/s3-sandbox-storage.ts';
+import { seededUniform } from '../main/scoring/logistic-training.ts';
 
 const INSTITUTION = { institutionId: 'inst-bench-0001', name: 'Bench Hospital', country: 'CA' };
 const PHENOTYPES = ['Normal Metabolizer', 'Intermediate Metabolizer', 'Poor Metabolizer', 'Rapid Metabolizer', 'Ultrarapid Metabolizer'];
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function features(r: () => number, los: number): AdmissionFeatures {
   return {
@@ -62,7 +53,7 @@ function features(r: () => number, los: number): AdmissionFeatures {
 
 /** About 1.3 index admissions per patient, as in an adult medical population. */
 function syntheticPopulation(patients: number): { admissions: IndexAdmission[]; phenotypes: PatientPhenotype[] } {
-  const r = prng(20_240_607);
+  const r = seededUniform(20_240_607);
   const admissions: IndexAdmission[] = [];
   const phenotypes: PatientPhenotype[] = [];
   for (let p = 0; p < patients; p++) {

@@ -10,6 +10,7 @@ import { ReleaseLedger } from './release-ledger.ts';
 import { STATISTICS_PAYLOAD_SCAN_POLICY, StatisticsReleaseRefusedError, computeStatisticsRelease } from './statistics-release.ts';
 import type { PatientPhenotype, StatisticsRelease, StatisticsReleaseInput } from './statistics-release.ts';
 import { localReleasePolicy } from './statistics-request.ts';
+import { seededUniform } from '../scoring/logistic-training.ts';
 
 // Marker values: day numbers no count, edge or mean could take, and unique encounter keys.
 const MARKER_DAY_BASE = 424_242_000;
@@ -17,16 +18,6 @@ const markerPseudonym = (p: number): string => createHash('sha256').update(`mark
 const markerEncounter = (p: number, k: number): string => `Encounter/MARKER-ENC-${p}-${k}`;
 
 /** Deterministic PRNG (mulberry32) so the synthetic cohorts are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function syntheticFeatures(r: () => number, los: number): AdmissionFeatures {
   return {
@@ -51,7 +42,7 @@ function syntheticFeatures(r: () => number, los: number): AdmissionFeatures {
 
 /** Synthetic index admissions: `perPatient` stays for each of `patients` patients. */
 function syntheticAdmissions(patients: number, options: { seed?: number; perPatient?: number; firstPatient?: number } = {}): IndexAdmission[] {
-  const r = prng(options.seed ?? 7);
+  const r = seededUniform(options.seed ?? 7);
   const out: IndexAdmission[] = [];
   for (let p = options.firstPatient ?? 0; p < (options.firstPatient ?? 0) + patients; p++) {
     for (let k = 0; k < (options.perPatient ?? 1); k++) {
