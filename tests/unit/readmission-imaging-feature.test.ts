@@ -55,3 +55,22 @@ test('storing a dated study marks the patient stale, and a refresh picks the stu
   refreshIndexAdmissions(db);
   assert.equal(readIndexAdmissions(db)[0]!.features.imagingStudiesDuringStay, 1);
 });
+
+test('a cache computed under another feature-set version is recomputed before it is read', () => {
+  const db = openMemory();
+  migrate(db);
+  db.run(sql`INSERT INTO import_batch (id, started_at, status, policy_name, policy_version) VALUES (1, '2026-01-01T00:00:00Z', 'done', 'p', '1')`);
+  db.run(sql`INSERT INTO patient (pseudonym, first_batch_id) VALUES ('cc33', 1)`);
+  const stay = { resourceType: 'Encounter', id: 'enc-3', status: 'finished', class: { code: 'IMP' } };
+  db.run(sql`INSERT INTO resource (key, type, pseudonym, start_day, end_day, codes, body, batch_id)
+    VALUES ('k-enc-3', 'Encounter', 'cc33', 10, 12, ${JSON.stringify([IMP])}, ${JSON.stringify(stay)}, 1)`);
+  refreshIndexAdmissions(db);
+  // As an older version would have left it: a row without the newer feature, no stale mark.
+  const [row] = readIndexAdmissions(db);
+  const { imagingStudiesDuringStay: _dropped, ...older } = row!.features;
+  db.run(sql`UPDATE index_admission SET admission = ${JSON.stringify({ ...row, features: older })}`);
+  db.run(sql`UPDATE meta SET value = 'readmission-30d 1.0.0' WHERE key = 'index-admission-cache:feature-set'`);
+  assert.equal(readIndexAdmissions(db)[0]!.features.imagingStudiesDuringStay, undefined);
+  refreshIndexAdmissions(db);
+  assert.equal(readIndexAdmissions(db)[0]!.features.imagingStudiesDuringStay, 0);
+});

@@ -4,10 +4,27 @@
 import type { ReadableDB, WritableDB } from '../../store/database.ts';
 import { sql } from '../../store/sql.ts';
 import { CharlsonComorbidity } from './charlson-comorbidity.ts';
+import { FEATURE_SET } from './feature-set.ts';
 import { extractIndexAdmissionsOf, type IndexAdmission } from './index-admissions.ts';
 
 /** Patients recomputed per transaction: a Synthea-like patient brings hundreds of rows, so chunks stay small to keep memory flat. */
 const REFRESH_CHUNK = 100;
+
+const VERSION_KEY = 'index-admission-cache:feature-set';
+
+/**
+ * Cached rows follow the AdmissionFeatures of the version that computed them: after an upgrade
+ * that changes the feature set, every patient is recomputed (once) before anything reads them.
+ */
+function invalidateOnFeatureSetChange(db: WritableDB): void {
+  const current = `${FEATURE_SET.name} ${FEATURE_SET.version}`;
+  if (db.pluck<string>(sql`SELECT value FROM meta WHERE key = ${VERSION_KEY}`) === current) return;
+  db.transaction(() => {
+    db.run(sql`INSERT INTO admission_features_stale (pseudonym) SELECT pseudonym FROM patient WHERE true
+      ON CONFLICT(pseudonym) DO UPDATE SET generation = generation + 1`);
+    db.run(sql`INSERT INTO meta (key, value) VALUES (${VERSION_KEY}, ${current}) ON CONFLICT(key) DO UPDATE SET value = excluded.value`);
+  });
+}
 
 /** One chunk of stale patients after `after` (by pseudonym): recomputed and written; null when none is left. */
 function refreshChunk(db: WritableDB, after: string, charlson: CharlsonComorbidity): { last: string; patients: number; admissions: number } | null {
@@ -35,6 +52,7 @@ function refreshChunk(db: WritableDB, after: string, charlson: CharlsonComorbidi
  */
 export function refreshIndexAdmissions(db: WritableDB, options: { charlson?: CharlsonComorbidity; signal?: AbortSignal } = {}): { patients: number; admissions: number } {
   const charlson = options.charlson ?? CharlsonComorbidity.load();
+  invalidateOnFeatureSetChange(db);
   const total = { patients: 0, admissions: 0 };
   for (let chunk = refreshChunk(db, '', charlson); chunk; chunk = refreshChunk(db, chunk.last, charlson)) {
     total.patients += chunk.patients;
@@ -47,6 +65,7 @@ export function refreshIndexAdmissions(db: WritableDB, options: { charlson?: Cha
 /** The same, yielding to the event loop between chunks so a cancel message is heard. */
 export async function refreshIndexAdmissionsInBackground(db: WritableDB, signal: AbortSignal): Promise<void> {
   const charlson = CharlsonComorbidity.load();
+  invalidateOnFeatureSetChange(db);
   for (let chunk = refreshChunk(db, '', charlson); chunk && !signal.aborted; chunk = refreshChunk(db, chunk.last, charlson)) {
     await new Promise((resolve) => setImmediate(resolve));
   }
