@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ModelCard, ModelSummary } from '../api/contract.ts';
+import { FEATURE_SET } from '../features/readmission/feature-set.ts';
 import { sha256Hex, type ModelRegistry } from './model-registry.ts';
 
 /** One shipped model: file names under models/ and the digest the app trusts. */
@@ -47,8 +48,11 @@ export function installBundledModels(registry: ModelRegistry, modelsDir: string,
     }
     const card = JSON.parse(readFileSync(join(modelsDir, bundled.cardFile), 'utf8')) as ModelCard;
     const model = registry.register({ onnx, card, source: 'bundled' });
-    const activated = registry.active() === null;
-    if (activated) registry.activate(model.id, actor, 'initial');
+    // After an upgrade that changed the feature set, an active model of the old set cannot score:
+    // the new baseline takes over (the old one stays in the registry, retired).
+    const active = registry.active();
+    const activated = active === null || active.card.featureSet.version !== FEATURE_SET.version;
+    if (activated) registry.activate(model.id, actor, active === null ? 'initial' : 'activate');
     return { file: bundled.onnxFile, outcome: 'registered', model: registry.get(model.id)!, activated };
   });
 }

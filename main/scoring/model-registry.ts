@@ -112,6 +112,12 @@ export class ModelRegistry {
   activate(id: string, actor: string, reason: 'initial' | 'activate' | 'rollback' = 'activate', now = new Date()): { model: ModelSummary; previous: ModelSummary | null } {
     const target = this.get(id);
     if (!target) throw new InvalidInputError(`No model ${id} in the registry.`, 'model-not-found');
+    if (target.card.featureSet.version !== FEATURE_SET.version) {
+      throw new InvalidInputError(
+        `${target.name} ${target.version} was built for feature set ${target.card.featureSet.version}; this version computes ${FEATURE_SET.version}, so it cannot be activated.`,
+        'model-feature-set-mismatch',
+      );
+    }
     this.loadVerified(id);
     const previous = this.active();
     if (previous?.id === id) throw new InvalidInputError(`${target.name} ${target.version} is already the active model.`, 'model-already-active');

@@ -1,7 +1,8 @@
 // The readmission part of the api: registry, training and scoring tasks, the prediction log and
 // risk thresholds, composed once by createEngine. Every activation, rollback, training run, scoring
 // run and threshold change is audited.
-import type { DataSpaceApi, RiskThresholds, TaskState, TrainingResult } from '../api/contract.ts';
+import type { DataSpaceApi, ModelSummary, RiskThresholds, TaskState, TrainingResult } from '../api/contract.ts';
+import { FEATURE_SET } from '../features/readmission/feature-set.ts';
 import type { ReadableDB, WritableDB } from '../store/database.ts';
 import { readSetting, settingValue, writeSetting } from '../store/engine-settings.ts';
 import { sql } from '../store/sql.ts';
@@ -53,6 +54,15 @@ export function createReadmissionService(deps: ReadmissionServiceDeps): Readmiss
     moderate: Number(settingValue(reader, 'risk.threshold.moderate')),
     high: Number(settingValue(reader, 'risk.threshold.high')),
   });
+  /** A model computes on the features of the set it was built for; another set's vectors would be silently wrong. */
+  const requireCurrentFeatureSet = (model: ModelSummary) => {
+    if (model.card.featureSet.version !== FEATURE_SET.version) {
+      throw new InvalidInputError(
+        `${model.name} ${model.version} was built for feature set ${model.card.featureSet.version}; this version computes ${FEATURE_SET.version}. Activate a model built for ${FEATURE_SET.version} (the bundled baseline is) or train one.`,
+        'model-feature-set-mismatch',
+      );
+    }
+  };
   const requireIdle = () => {
     if (tasks.busy()) throw new InvalidInputError('A training or scoring task is already running; wait for it or cancel it.', 'task-running');
   };
@@ -105,6 +115,7 @@ export function createReadmissionService(deps: ReadmissionServiceDeps): Readmiss
       requireIdle();
       const active = registry.active();
       if (!active) throw new InvalidInputError('No model is active. Activate one in the Models view or with `dataspace models activate`.', 'no-active-model');
+      requireCurrentFeatureSet(active);
       const onnx = registry.loadVerified(active.id);
       const taskId = tasks.start(
         'score',
@@ -119,6 +130,9 @@ export function createReadmissionService(deps: ReadmissionServiceDeps): Readmiss
     },
     async evaluateModel({ modelId }) {
       requireIdle();
+      const target = registry.get(modelId);
+      if (!target) throw new InvalidInputError(`No model ${modelId} in the registry.`, 'model-not-found');
+      requireCurrentFeatureSet(target);
       const onnx = registry.loadVerified(modelId);
       const request = { task: 'evaluate' as const, modelId, onnx, thresholds: thresholds(), databaseFile: deps.databaseFile, now: new Date().toISOString(), institution: deps.institution };
       const taskId = tasks.start('evaluate', request, (message) => {

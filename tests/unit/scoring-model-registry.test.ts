@@ -181,3 +181,18 @@ test('a missing bundled model file is refused', (t) => {
   assert.deepEqual(r.list(), []);
   db.close();
 });
+
+test('after an upgrade of the feature set, the old active model is replaced by the new baseline and cannot come back', () => {
+  const { db, registry: models } = registry();
+  // A model of the previous feature set, active, as an older version of the app left it.
+  const old = models.register({ ...candidate(-1), source: 'local-training' });
+  models.activate(old.id, 'test');
+  const card = { ...old.card, featureSet: { name: FEATURE_SET.name, version: '0.9.0' } };
+  db.run(sql`UPDATE model SET card = ${JSON.stringify(card)}, feature_set_version = '0.9.0' WHERE id = ${old.id}`);
+  const [outcome] = installBundledModels(models, defaultModelsDir(), 'upgrade');
+  assert.equal(outcome!.outcome, 'registered');
+  assert.equal(outcome!.outcome === 'registered' && outcome.activated, true);
+  assert.equal(models.active()!.id, BASELINE.sha256);
+  assert.throws(() => models.rollback('test'), { code: 'model-feature-set-mismatch' });
+  assert.throws(() => models.activate(old.id, 'test'), { code: 'model-feature-set-mismatch' });
+});
