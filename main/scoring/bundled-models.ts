@@ -35,10 +35,22 @@ export type BundledModelOutcome =
   | { file: string; outcome: 'present' }
   | { file: string; outcome: 'refused'; reason: string };
 
+/** The active model was built for another feature set (an upgrade changed it): it cannot score. */
+function activeCannotScore(registry: ModelRegistry): boolean {
+  const active = registry.active();
+  return active !== null && active.card.featureSet.version !== FEATURE_SET.version;
+}
+
 /** Registers shipped models not yet in the registry; activates the first when nothing is active. */
 export function installBundledModels(registry: ModelRegistry, modelsDir: string, actor: string, models: readonly BundledModel[] = BUNDLED_MODELS): BundledModelOutcome[] {
   return models.map((bundled): BundledModelOutcome => {
-    if (registry.get(bundled.sha256)) return { file: bundled.onnxFile, outcome: 'present' };
+    if (registry.get(bundled.sha256)) {
+      if (activeCannotScore(registry)) {
+        registry.activate(bundled.sha256, actor, 'activate');
+        return { file: bundled.onnxFile, outcome: 'registered', model: registry.get(bundled.sha256)!, activated: true };
+      }
+      return { file: bundled.onnxFile, outcome: 'present' };
+    }
     const onnxPath = join(modelsDir, bundled.onnxFile);
     if (!existsSync(onnxPath)) return { file: bundled.onnxFile, outcome: 'refused', reason: `${onnxPath} is missing` };
     const onnx = readFileSync(onnxPath);
@@ -51,7 +63,7 @@ export function installBundledModels(registry: ModelRegistry, modelsDir: string,
     // After an upgrade that changed the feature set, an active model of the old set cannot score:
     // the new baseline takes over (the old one stays in the registry, retired).
     const active = registry.active();
-    const activated = active === null || active.card.featureSet.version !== FEATURE_SET.version;
+    const activated = active === null || activeCannotScore(registry);
     if (activated) registry.activate(model.id, actor, active === null ? 'initial' : 'activate');
     return { file: bundled.onnxFile, outcome: 'registered', model: registry.get(model.id)!, activated };
   });

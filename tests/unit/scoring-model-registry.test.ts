@@ -191,7 +191,7 @@ test('after an upgrade of the feature set, the old active model is replaced by t
   db.run(sql`UPDATE model SET card = ${JSON.stringify(card)}, feature_set_version = '0.9.0' WHERE id = ${old.id}`);
   const [outcome] = installBundledModels(models, defaultModelsDir(), 'upgrade');
   assert.equal(outcome!.outcome, 'registered');
-  assert.equal(outcome!.outcome === 'registered' && outcome.activated, true);
+  assert.equal(outcome?.outcome === 'registered' && outcome.activated, true);
   assert.equal(models.active()!.id, BASELINE.sha256);
   assert.throws(() => models.rollback('test'), { code: 'model-feature-set-mismatch' });
   assert.throws(() => models.activate(old.id, 'test'), { code: 'model-feature-set-mismatch' });
