@@ -83,7 +83,10 @@ export function openWritable(file: string): WritableDB {
       db.exec(script);
     },
     transaction(fn) {
-      return db.transaction(fn)();
+      // BEGIN IMMEDIATE: take the write lock up front, so a transaction that reads before it writes
+      // waits for another connection's writer (busy_timeout) instead of failing with SQLITE_BUSY
+      // when its read snapshot cannot be upgraded (https://www.sqlite.org/rescode.html#busy_snapshot).
+      return db.transaction(fn).immediate();
     },
     prepare(text) {
       return db.prepare<SqlValue[]>(text);
