@@ -25,6 +25,7 @@ import { ConsortiumObjectStore } from '../main/sync/consortium-object-store.ts';
 import { startS3Sandbox } from '../main/sync/s3-sandbox-server.ts';
 import { S3SandboxStorage } from '../main/sync/s3-sandbox-storage.ts';
 import { seededUniform } from '../main/scoring/logistic-training.ts';
+import { FULL_RELEASE_BINS } from '../main/federated/statistics-request-fixture.ts';
 
 const INSTITUTION = { institutionId: 'inst-bench-0001', name: 'Bench Hospital', country: 'CA' };
 const PHENOTYPES = ['Normal Metabolizer', 'Intermediate Metabolizer', 'Poor Metabolizer', 'Rapid Metabolizer', 'Ultrarapid Metabolizer'];
@@ -70,27 +71,6 @@ function syntheticPopulation(patients: number): { admissions: IndexAdmission[]; 
   return { admissions, phenotypes };
 }
 
-const range = (from: number, to: number, step = 1): number[] => Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => from + i * step);
-
-const BINS: Record<string, number[]> = {
-  age_over_50: range(0, 45, 5),
-  sex_female: [0, 1],
-  log_length_of_stay: range(0, 4, 0.5),
-  emergency_admission: [0, 1],
-  charlson_index: range(0, 12),
-  prior_ed_visits_6m: range(0, 5),
-  prior_admissions_12m: range(0, 5),
-  hemoglobin_below_12: range(0, 6, 0.5),
-  sodium_below_135: range(0, 10),
-  procedure_during_stay: [0, 1],
-  oncology: [0, 1],
-  active_medications: range(0, 15),
-  pgx_alert: [0, 1],
-  lace: range(0, 19),
-  hospital: range(0, 13),
-  length_of_stay_days: [0, 1, 2, 3, 4, 5, 6, 7, 10, 14, 21, 30, 60],
-  readmitted_30d: [0, 1],
-};
 
 function fullRequest(sequence: number): ConsortiumRequest {
   const now = Date.now();
@@ -102,7 +82,7 @@ function fullRequest(sequence: number): ConsortiumRequest {
     body: {
       round: 'round-7',
       cohort: {},
-      statistics: Object.entries(BINS).map(([variable, bins]) => ({ id: `s-${variable}`, variable, measures: ['count', 'mean', 'variance', 'histogram'], bins })),
+      statistics: Object.entries(FULL_RELEASE_BINS).map(([variable, bins]) => ({ id: `s-${variable}`, variable, measures: ['count', 'mean', 'variance', 'histogram'], bins })),
       phenotypes: ['CYP2C19'],
     },
   };

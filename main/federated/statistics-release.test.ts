@@ -11,6 +11,9 @@ import { STATISTICS_PAYLOAD_SCAN_POLICY, StatisticsReleaseRefusedError, computeS
 import type { PatientPhenotype, StatisticsRelease, StatisticsReleaseInput } from './statistics-release.ts';
 import { localReleasePolicy } from './statistics-request.ts';
 import { seededUniform } from '../scoring/logistic-training.ts';
+import { FULL_RELEASE_BINS, range } from './statistics-request-fixture.ts';
+
+const ALL_MEASURES = ['count', 'mean', 'variance', 'histogram'] as const;
 
 // Marker values: day numbers no count, edge or mean could take, and unique encounter keys.
 const MARKER_DAY_BASE = 424_242_000;
@@ -62,28 +65,6 @@ function syntheticAdmissions(patients: number, options: { seed?: number; perPati
   return out;
 }
 
-const range = (from: number, to: number, step = 1): number[] => Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => from + i * step);
-
-const ALL_MEASURES = ['count', 'mean', 'variance', 'histogram'] as const;
-const FULL_BINS: Record<string, number[]> = {
-  age_over_50: range(0, 45, 5),
-  sex_female: [0, 1],
-  log_length_of_stay: range(0, 4, 0.5),
-  emergency_admission: [0, 1],
-  charlson_index: range(0, 12),
-  prior_ed_visits_6m: range(0, 5),
-  prior_admissions_12m: range(0, 5),
-  hemoglobin_below_12: range(0, 6, 0.5),
-  sodium_below_135: range(0, 10),
-  procedure_during_stay: [0, 1],
-  oncology: [0, 1],
-  active_medications: range(0, 15),
-  pgx_alert: [0, 1],
-  lace: range(0, 19),
-  hospital: range(0, 13),
-  length_of_stay_days: [0, 1, 2, 3, 4, 5, 6, 7, 10, 14, 21, 30, 60],
-  readmitted_30d: [0, 1],
-};
 
 function request(body: Record<string, unknown>, sequence = 1): ConsortiumRequest {
   return { kind: 'aggregate-statistics', sequence, issuedAt: '2030-01-01T00:00:00Z', expiresAt: '2030-01-08T00:00:00Z', body };
@@ -92,7 +73,7 @@ function request(body: Record<string, unknown>, sequence = 1): ConsortiumRequest
 const fullBody = (): Record<string, unknown> => ({
   round: 'round-7',
   cohort: {},
-  statistics: Object.entries(FULL_BINS).map(([variable, bins]) => ({ id: `s-${variable}`, variable, measures: [...ALL_MEASURES], bins })),
+  statistics: Object.entries(FULL_RELEASE_BINS).map(([variable, bins]) => ({ id: `s-${variable}`, variable, measures: [...ALL_MEASURES], bins })),
   phenotypes: ['CYP2C19'],
 });
 
