@@ -214,10 +214,10 @@ export class ConsortiumNodeState {
     this.db.run(sql`UPDATE consortium_request SET object_key = ${objectKey} WHERE sequence = ${sequence}`);
   }
 
-  markUploaded(objectKeys: readonly string[]): number {
-    let n = 0;
-    for (const key of objectKeys) n += this.db.run(sql`UPDATE consortium_request SET state = 'uploaded' WHERE object_key = ${key} AND state = 'approved'`).changes;
-    return n;
+  /** Approved releases whose object the outbox has uploaded become 'uploaded'; returns how many. */
+  markUploadedReleases(): number {
+    return this.db.run(sql`UPDATE consortium_request SET state = 'uploaded' WHERE state = 'approved'
+      AND object_key IN (SELECT object_key FROM sync_outbox WHERE uploaded_at IS NOT NULL)`).changes;
   }
 
   releaseLedger(): ReleaseRecord[] {

@@ -258,9 +258,8 @@ export function createConsortiumService(deps: ConsortiumServiceDeps): Consortium
       queueApproved(identity);
       progress('uploading', 0.6);
       const drained = await outbox.drain(store, { signal, ignoreBackoff: true });
-      const uploadedKeys = outbox.history(1000).filter((e) => e.uploadedAt !== null && e.kind === 'statistics-release').map((e) => e.objectKey);
-      releasesUploaded = state.markUploaded(uploadedKeys);
-      for (const e of outbox.history(1000)) if (uploadedKeys.includes(e.objectKey) && e.uploadedAt && e.uploadedAt >= task.startedAt) objects.push({ key: e.objectKey, direction: 'up', bytes: e.size, sha256: e.sha256 });
+      releasesUploaded = state.markUploadedReleases();
+      for (const e of outbox.uploadedSince(task.startedAt, 'statistics-release')) objects.push({ key: e.objectKey, direction: 'up', bytes: e.size, sha256: e.sha256 });
       progress('models', 0.8);
       const models = await downloadModels(store, trust, objects, signal);
       modelsRegistered = models.registered;
@@ -281,7 +280,7 @@ export function createConsortiumService(deps: ConsortiumServiceDeps): Consortium
       const identity = state.identity();
       const endpoint = state.endpoint();
       const pending = outbox.pending();
-      const uploaded = outbox.history(100_000).filter((e) => e.uploadedAt !== null).length;
+      const uploaded = outbox.uploadedCount();
       const spent = state.budgetEntries().reduce((a, b) => a + b.epsilon, 0);
       const policy = releasePolicy();
       return {

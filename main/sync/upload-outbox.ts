@@ -176,6 +176,16 @@ export class UploadOutbox {
     return this.db.all<OutboxEntry>(sql`SELECT ${ENTRY_COLUMNS} FROM sync_outbox WHERE uploaded_at IS NULL ORDER BY id`);
   }
 
+  /** How many items have been uploaded, in all. */
+  uploadedCount(): number {
+    return this.db.pluck<number>(sql`SELECT count(*) FROM sync_outbox WHERE uploaded_at IS NOT NULL`) ?? 0;
+  }
+
+  /** Items of `kind` uploaded at or after `since` (ISO time), oldest first. */
+  uploadedSince(since: string, kind: string): OutboxEntry[] {
+    return this.db.all<OutboxEntry>(sql`SELECT ${ENTRY_COLUMNS} FROM sync_outbox WHERE uploaded_at >= ${since} AND kind = ${kind} ORDER BY id`);
+  }
+
   /** The most recent items, uploaded or not, newest first. */
   history(limit = 50): OutboxEntry[] {
     return this.db.all<OutboxEntry>(sql`SELECT ${ENTRY_COLUMNS} FROM sync_outbox ORDER BY id DESC LIMIT ${limit}`);
