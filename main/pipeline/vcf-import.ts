@@ -207,7 +207,7 @@ export class VcfImporter {
     const build = result.genomeBuild.build === 'GRCh38' ? 'GRCh38' : 'unknown';
     const columns = this.linkedColumns(result);
     for (let i = 0; i < result.samples.length; i++) {
-      this.s.sink.upsertGenomicSample(tally.index, toStoredSample(this.s.key, contentSha256, columns[i]!, result.samples[i]!, build, copy));
+      this.s.sink.upsertGenomicSample(tally.index, toStoredSample(this.s.key, contentSha256, columns[i]!, result.samples.at(i), build, copy));
       tally.accepted++;
       if ((i + 1) % SAMPLES_PER_TRANSACTION === 0) await this.s.sink.endBatch();
     }

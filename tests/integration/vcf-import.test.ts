@@ -10,6 +10,8 @@ import Database from 'better-sqlite3';
 import type { Engine } from '../../main/engine.ts';
 import type { ImportJobState, PgxPatient, VcfImportOptions } from '../../main/api/contract.ts';
 import { syntheticCtInstance, writeInstanceWithDcmjs } from '../../main/deid/dicom/marker-fixture.ts';
+import { VcfCohortWriter } from '../../main/demo/vcf-cohort-writer.ts';
+import { PGX_SITES } from '../../main/demo/pgx-defining-positions.ts';
 import { REPO_ROOT, scanForMarkers, sharedData, tempDir, testEngine, TEST_PASSPHRASE, writtenText } from './helpers.ts';
 
 const vcfDir = sharedData('vcf');
@@ -429,6 +431,33 @@ test('a VCF import reports progress in bytes and cancels cleanly, leaving no row
     assert.equal((await engine.listGenomicSamples({ offset: 0, limit: 1 })).total, 0);
     const genomics = join(dataDir, 'genomics');
     assert.deepEqual(existsSync(genomics) ? readdirSync(genomics) : [], [], 'no partial copy is left');
+  } finally {
+    await engine.close();
+  }
+});
+
+test('a cohort VCF with 8,000 sample columns imports within the import worker heap limit', { timeout: 300_000 }, async (t) => {
+  // Regression: per-sample PGx state and every sample's gene calls were held at once, so a wide cohort
+  // VCF (35,000 columns at the 100k-patient demo site) ran the worker out of its 160 MB heap.
+  const dir = tempDir('vcf-wide');
+  t.after(dir.remove);
+  const samples = 8_000;
+  const writer = new VcfCohortWriter(11, 'wide');
+  for (let i = 0; i < samples; i++) writer.add(`WIDE-${i + 1}`, `W${i + 1}`, new Uint8Array(PGX_SITES.length * 2));
+  const vcf = join(dir.path, 'cohort.vcf.gz');
+  const sheet = join(dir.path, 'samples.csv');
+  await writer.write(vcf, sheet, MRN_SYSTEM, null);
+  const engine = await testEngine(join(dir.path, 'data'));
+  try {
+    const job = await importWith(engine, [vcf], { sampleSheet: sheet });
+    assert.equal(job.state, 'done', JSON.stringify(job.error));
+    assert.equal(job.files[0]!.state, 'done', job.files[0]!.message ?? '');
+    assert.equal(job.files[0]!.accepted, samples);
+    assert.equal((await engine.listGenomicSamples({ offset: 0, limit: 1 })).total, samples);
+    const last = (await engine.listPatients({ offset: samples - 1, limit: 1 })).patients[0]!;
+    const detail = await engine.getPatient({ pseudonym: last.pseudonym });
+    // Every generated sample is reference at every defining position the cohort file carries.
+    assert.equal(detail?.pgx?.find((r) => r.gene === 'CYP2C19')?.diplotype, '*38/*38');
   } finally {
     await engine.close();
   }

@@ -88,7 +88,7 @@ test('nothing identifying reaches the results or the de-identified BGZF copy', a
     });
 
     assert.deepEqual(
-      result.samples.map((s) => s.pseudonym),
+      [...result.samples].map((s) => s.pseudonym),
       [
         patientPseudonym(key, MRN_SYSTEM, 'MRN-1001'),
         patientPseudonym(key, MRN_SYSTEM, 'MRN-1002'),
@@ -102,7 +102,7 @@ test('nothing identifying reaches the results or the de-identified BGZF copy', a
     const json = JSON.stringify(result);
     assertNoMarkers(json, 'the result JSON');
     assert.ok(!json.includes('MRN-100'), 'the result JSON contains an MRN');
-    const cyp2c19 = result.samples[0]!.pgx.find((g) => g.gene === 'CYP2C19')!;
+    const cyp2c19 = result.samples.at(0).pgx.find((g) => g.gene === 'CYP2C19')!;
     assert.ok(cyp2c19.candidates.includes('*2/*17'), cyp2c19.candidates.join(' | '));
     assert.equal(cyp2c19.missingPositions, cyp2c19.genotypes.length - 4);
 

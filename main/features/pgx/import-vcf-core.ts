@@ -44,11 +44,20 @@ export interface SampleResult {
   readonly pgx: readonly GeneCall[];
 }
 
+/**
+ * The linked samples' results in column order, computed one at a time when read: a cohort VCF with tens
+ * of thousands of sample columns never holds every sample's gene calls at once.
+ */
+export interface SampleResults extends Iterable<SampleResult> {
+  readonly length: number;
+  at(slot: number): SampleResult;
+}
+
 export interface ImportVcfResult {
   readonly fileformat: string;
   readonly genomeBuild: { readonly build: GenomeBuild; readonly evidence: string };
   readonly sampleColumns: number;
-  readonly samples: SampleResult[];
+  readonly samples: SampleResults;
   /** Sample columns not imported, by column index, with a reason that never names the sample. */
   readonly unlinked: UnlinkedSample[];
   readonly records: number;
@@ -171,6 +180,25 @@ export async function importVcfCore(
   }
 }
 
+function lazySampleResults(s: ImportState): SampleResults {
+  const at = (slot: number): SampleResult => {
+    const linked = s.linked[slot];
+    if (linked === undefined) throw new RangeError(`no linked sample in slot ${slot}`);
+    return {
+      pseudonym: linked.pseudonym,
+      summary: s.stats.summary(slot),
+      pgx: s.caller.resultFor(slot).genes,
+    };
+  };
+  return {
+    length: s.linked.length,
+    at,
+    *[Symbol.iterator]() {
+      for (let slot = 0; slot < s.linked.length; slot++) yield at(slot);
+    },
+  };
+}
+
 function buildResult(
   s: ImportState,
   records: number,
@@ -178,7 +206,6 @@ function buildResult(
   malformedCount: number,
   resources: PgxResources,
 ): ImportVcfResult {
-  const calls = s.caller.results();
   const warnings: string[] = [];
   if (s.build.build === 'unknown') {
     warnings.push(
@@ -191,11 +218,7 @@ function buildResult(
     fileformat: s.header.fileformat,
     genomeBuild: s.build,
     sampleColumns: s.header.sampleIds.length,
-    samples: s.linked.map((l, slot) => ({
-      pseudonym: l.pseudonym,
-      summary: s.stats.summary(slot),
-      pgx: calls[slot]!.genes,
-    })),
+    samples: lazySampleResults(s),
     unlinked: s.unlinked,
     records,
     malformed,

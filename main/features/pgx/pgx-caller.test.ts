@@ -155,3 +155,43 @@ test('CYP2D6 is reported as not callable from VCF', () => {
   assert.equal(g.status, 'not-callable');
   assert.match(g.notes[0]!, /not callable from VCF/);
 });
+
+test('a multi-sample file gives each sample the same calls and notes as that sample alone', () => {
+  // Alleles and notes are interned and shared between samples; each sample must still get exactly its own.
+  const perSample: Record<string, SiteOverride>[] = [
+    { rs3758581: { gt: '1/1' } },
+    { rs3758581: { gt: '0/1' }, rs4244285: { gt: '0/1' }, rs12248560: { gt: './.' } },
+    { rs3758581: { gt: '1|1' }, rs4986893: { gt: '0/.' }, rs28399504: { gt: '1/1' } },
+    { rs12248560: { omit: true } },
+    { rs3758581: { gt: '1/1' } }, // the same genotype as sample 1: its call comes from the cache
+  ];
+  const columns = perSample.map((o) => geneLines('CYP2C19', o));
+  const byPos = new Map<string, string[]>();
+  columns.forEach((lines, s) => {
+    for (const line of lines) {
+      const cells = line.split('\t');
+      const key = cells.slice(0, 9).join('\t');
+      const row = byPos.get(key) ?? new Array<string>(perSample.length).fill('./.');
+      row[s] = cells[9]!;
+      byPos.set(key, row);
+    }
+  });
+  const caller = createPgxCaller({ sampleIndices: perSample.map((_, i) => i) });
+  let n = 0;
+  for (const [site, row] of byPos) {
+    const record = parseVcfRecord(`${site}\t${row.join('\t')}`, ++n, { sampleCount: perSample.length, hasFormatColumn: true });
+    assert.notEqual(typeof record, 'string', String(record));
+    if (typeof record !== 'string') caller.feed(record);
+  }
+  assert.equal(caller.sampleCount, perSample.length);
+  perSample.forEach((_, s) => {
+    const together = caller.resultFor(s).genes.find((g) => g.gene === 'CYP2C19')!;
+    // The absent position of sample 4 is a no-call ('./.') in the multi-sample file: compare with that.
+    const alone = call(s === 3 ? geneLines('CYP2C19', { rs12248560: { gt: './.' } }) : columns[s]!, 'CYP2C19');
+    assert.deepEqual(together, alone, `sample ${s + 1}`);
+  });
+  assert.notDeepEqual(
+    caller.resultFor(0).genes.find((g) => g.gene === 'CYP2C19')!.diplotype,
+    caller.resultFor(1).genes.find((g) => g.gene === 'CYP2C19')!.diplotype,
+  );
+});

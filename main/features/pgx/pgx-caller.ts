@@ -1,5 +1,6 @@
 // Streaming PGx caller: records are fed one at a time as the VCF streams; only alleles at the ~600
-// defining positions are kept (per sample), so memory does not grow with the file. Calls are made at the end.
+// defining positions are kept (per sample, as interned ids in typed arrays), so memory does not grow with
+// the file and stays small per sample. Calls are made at the end, one sample at a time.
 import { callGene, notCallable } from './call-gene.ts';
 import { CALLED_GENES, NOT_CALLABLE_GENES } from './pgx-genes.ts';
 import { loadPgxResources } from './pgx-resources.ts';
@@ -10,6 +11,8 @@ import type { DefinitionPosition, GeneDefinition, PgxResources } from './pgx-res
 import type { FormatIndices, PgxPositionNote, PgxSampleAllele } from './pgx-sample-allele.ts';
 import type { VcfHeader, VcfRecord } from '../../ingest/vcf/vcf-types.ts';
 
+/** Distinct genotypes remembered per gene; beyond this, further ones are called without being kept. */
+const MAX_CACHED_CALLS_PER_GENE = 4096;
 // PharmCAT NamedAlleleMatcher.TREAT_UNDOCUMENTED_VARIATIONS_AS_REFERENCE, restricted to our genes.
 const UNDOCUMENTED_AS_REFERENCE = new Set<CalledGene>(['DPYD', 'NUDT15', 'TPMT']);
 // gVCF reference blocks (GATK <NON_REF>, bcftools/DeepVariant <*>) assert REF/REF over POS..END.
@@ -24,6 +27,11 @@ export interface PgxSampleResult {
 /** Accumulates genotypes at PGx positions record by record, then calls every gene per sample. */
 export interface PgxCaller {
   feed(record: VcfRecord): void;
+  /** Number of sample slots (0 until known when neither indices nor a header were given). */
+  readonly sampleCount: number;
+  /** Calls every gene for one slot; results are computed on demand, so a large cohort is never held whole. */
+  resultFor(slot: number): PgxSampleResult;
+  /** Every slot's result: convenient for small inputs; large cohorts should iterate `resultFor`. */
   results(): PgxSampleResult[];
 }
 
@@ -90,17 +98,88 @@ function firstAfter(sorted: readonly Site[], pos: number): number {
   return lo;
 }
 
-/** Per gene, per sample slot, per defining position: the alleles read so far and the notes about them. */
-class GeneGenotypes {
-  readonly alleles: (PgxSampleAllele | undefined)[][];
-  readonly notes: PgxPositionNote[][];
+/**
+ * Interns values that repeat across samples (the same allele at the same position, the same note): a
+ * cohort of tens of thousands of samples stores one small integer per sample and position instead of
+ * an object, so memory stays bounded by the sample count times the ~600 defining positions.
+ */
+class Interner<T> {
+  private readonly ids = new Map<string, number>();
+  readonly values: T[] = [];
 
-  constructor(slots: number, positions: number) {
-    this.alleles = Array.from(
-      { length: slots },
-      () => new Array<PgxSampleAllele | undefined>(positions),
-    );
-    this.notes = Array.from({ length: slots }, () => []);
+  id(key: string, make: () => T): number {
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.values.length;
+      this.values.push(make());
+      this.ids.set(key, id);
+    }
+    return id;
+  }
+}
+
+function alleleKey(a: PgxSampleAllele): string {
+  return `${a.computed1}\t${a.computed2}\t${a.phased}\t${a.effectivelyPhased}\t${a.phaseSet}\t${a.call}`;
+}
+
+/** Growable list of (slot, note id) pairs, grouped by slot once reading is over. */
+class NoteLog {
+  private pairs = new Uint32Array(64);
+  private length = 0;
+  private bySlot: { start: Uint32Array; notes: Uint32Array } | null = null;
+
+  add(slot: number, noteId: number): void {
+    if (this.length + 2 > this.pairs.length) {
+      const grown = new Uint32Array(this.pairs.length * 2);
+      grown.set(this.pairs);
+      this.pairs = grown;
+    }
+    this.pairs[this.length++] = slot;
+    this.pairs[this.length++] = noteId;
+    this.bySlot = null;
+  }
+
+  /** Note ids of `slot`, in the order they were added. */
+  of(slot: number, slots: number): Uint32Array {
+    this.bySlot ??= this.group(slots);
+    const { start, notes } = this.bySlot;
+    return notes.subarray(start[slot]!, start[slot + 1]!);
+  }
+
+  /** A stable counting sort of the pairs by slot. */
+  private group(slots: number): { start: Uint32Array; notes: Uint32Array } {
+    const start = new Uint32Array(slots + 1);
+    for (let i = 0; i < this.length; i += 2) start[this.pairs[i]! + 1]! += 1;
+    for (let s = 0; s < slots; s++) start[s + 1]! += start[s]!;
+    const next = start.slice(0, slots);
+    const notes = new Uint32Array(this.length / 2);
+    for (let i = 0; i < this.length; i += 2) notes[next[this.pairs[i]!]!++] = this.pairs[i + 1]!;
+    return { start, notes };
+  }
+}
+
+/**
+ * Per gene: for each defining position, one interned allele id + 1 per sample slot (0 = nothing read
+ * yet), allocated when the VCF first reaches that position; and the notes about positions per slot.
+ */
+class GeneGenotypes {
+  readonly alleles: (Uint32Array | undefined)[];
+  readonly notes = new NoteLog();
+
+  constructor(
+    private readonly slots: number,
+    positions: number,
+  ) {
+    this.alleles = new Array<Uint32Array | undefined>(positions);
+  }
+
+  at(position: number): Uint32Array {
+    let column = this.alleles[position];
+    if (column === undefined) {
+      column = new Uint32Array(this.slots);
+      this.alleles[position] = column;
+    }
+    return column;
   }
 }
 
@@ -109,6 +188,9 @@ class StreamingPgxCaller implements PgxCaller {
   private readonly adUsable: boolean;
   private samples: readonly number[] | null;
   private genotypes: Map<CalledGene, GeneGenotypes> | null = null;
+  private readonly alleleTable = new Interner<PgxSampleAllele>();
+  private readonly noteTable = new Interner<PgxPositionNote>();
+  private readonly callCache = new Map<CalledGene, Map<string, GeneCall>>();
   private lastChrom: string | null = null;
   private lastIndex: ChromIndex | undefined;
   private lastFormat: readonly string[] | null = null;
@@ -125,6 +207,10 @@ class StreamingPgxCaller implements PgxCaller {
       opts.sampleIndices ?? (opts.header ? opts.header.sampleIds.map((_, i) => i) : null);
   }
 
+  get sampleCount(): number {
+    return this.samples?.length ?? 0;
+  }
+
   feed(record: VcfRecord): void {
     if (record.chrom !== this.lastChrom) {
       this.lastChrom = record.chrom;
@@ -138,26 +224,34 @@ class StreamingPgxCaller implements PgxCaller {
       this.readReferenceBlock(record, chrom);
   }
 
-  results(): PgxSampleResult[] {
+  resultFor(slot: number): PgxSampleResult {
     const slots = this.samples ?? [];
-    return slots.map((sampleIndex, slot) => {
-      const genes: GeneCall[] = CALLED_GENES.map((gene) => {
-        const definition = this.resources.definitions.get(gene)!;
-        const state = this.genotypes?.get(gene);
-        const sample =
-          state?.alleles[slot] ??
-          new Array<PgxSampleAllele | undefined>(definition.positions.length);
-        return callGene(
-          definition,
-          this.resources.phenotypes.get(gene)!,
-          sample,
-          state?.notes[slot] ?? [],
-        );
-      });
-      for (const [gene, reason] of Object.entries(NOT_CALLABLE_GENES))
-        genes.push(notCallable(gene, reason));
-      return { sampleIndex, genes };
+    const genes: GeneCall[] = CALLED_GENES.map((gene) => {
+      const definition = this.resources.definitions.get(gene)!;
+      const state = this.genotypes?.get(gene);
+      const ids = new Array<number>(definition.positions.length).fill(0);
+      if (state) for (let p = 0; p < ids.length; p++) ids[p] = state.alleles[p]?.[slot] ?? 0;
+      const noteIds = state ? state.notes.of(slot, slots.length) : new Uint32Array(0);
+      // Samples with the same alleles and notes at a gene's positions get the same call: most of a cohort
+      // shares a handful of genotypes per gene, so each distinct one is called once.
+      const key = `${ids.join(',')}|${noteIds.join(',')}`;
+      const cache = this.callCache.get(gene);
+      const cached = cache?.get(key);
+      if (cached !== undefined) return cached;
+      const sample = ids.map((id) => (id > 0 ? this.alleleTable.values[id - 1] : undefined));
+      const notes = Array.from(noteIds, (id) => this.noteTable.values[id]!);
+      const result = callGene(definition, this.resources.phenotypes.get(gene)!, sample, notes);
+      if (cache === undefined) this.callCache.set(gene, new Map([[key, result]]));
+      else if (cache.size < MAX_CACHED_CALLS_PER_GENE) cache.set(key, result);
+      return result;
     });
+    for (const [gene, reason] of Object.entries(NOT_CALLABLE_GENES))
+      genes.push(notCallable(gene, reason));
+    return { sampleIndex: slots[slot]!, genes };
+  }
+
+  results(): PgxSampleResult[] {
+    return Array.from({ length: this.sampleCount }, (_, slot) => this.resultFor(slot));
   }
 
   /** Sample slots and per-gene storage, created with the first record at a PGx position. */
@@ -178,6 +272,18 @@ class StreamingPgxCaller implements PgxCaller {
     return { slots: this.samples, genotypes: this.genotypes };
   }
 
+  private alleleId(allele: PgxSampleAllele): number {
+    return this.alleleTable.id(alleleKey(allele), () => allele) + 1;
+  }
+
+  private noteId(site: Site, target: Target, text: string): number {
+    return this.noteTable.id(`${site.pos}\t${target.position.rsid}\t${text}`, () => ({
+      pos: site.pos,
+      rsid: target.position.rsid,
+      note: text,
+    }));
+  }
+
   private readSite(record: VcfRecord, site: Site): void {
     const { slots, genotypes } = this.state(record);
     if (record.format !== this.lastFormat) {
@@ -186,10 +292,9 @@ class StreamingPgxCaller implements PgxCaller {
     }
     for (const target of site.targets) {
       const gene = genotypes.get(target.gene)!;
-      const note = (slot: number, text: string) =>
-        gene.notes[slot]!.push({ pos: site.pos, rsid: target.position.rsid, note: text });
+      const column = gene.at(target.position.index);
       for (let slot = 0; slot < slots.length; slot++) {
-        if (gene.alleles[slot]![target.position.index] !== undefined) continue; // first valid entry wins
+        if (column[slot] !== 0) continue; // first valid entry wins
         const result = readSampleAllele(
           record,
           slots[slot]!,
@@ -199,10 +304,10 @@ class StreamingPgxCaller implements PgxCaller {
           this.adUsable,
         );
         if (result.kind === 'allele') {
-          gene.alleles[slot]![target.position.index] = result.allele;
-          if (result.warning) note(slot, result.warning);
+          column[slot] = this.alleleId(result.allele);
+          if (result.warning) gene.notes.add(slot, this.noteId(site, target, result.warning));
         } else {
-          note(slot, `treated as missing: ${result.reason}`);
+          gene.notes.add(slot, this.noteId(site, target, `treated as missing: ${result.reason}`));
         }
       }
     }
@@ -215,15 +320,12 @@ class StreamingPgxCaller implements PgxCaller {
       const site = chrom.sorted[i]!;
       if (site.pos > record.end) break;
       for (const target of site.targets) {
-        const gene = genotypes.get(target.gene)!;
+        const column = genotypes.get(target.gene)!.at(target.position.index);
         for (let slot = 0; slot < slots.length; slot++) {
-          if (gene.alleles[slot]![target.position.index] !== undefined) continue;
+          if (column[slot] !== 0) continue;
           const gt = record.genotypes[slots[slot]!];
           if (!gt || gt.alleles.length === 0 || gt.alleles.some((a) => a !== 0)) continue;
-          gene.alleles[slot]![target.position.index] = referenceBlockAllele(
-            target.position,
-            gt.alleles.length,
-          );
+          column[slot] = this.alleleId(referenceBlockAllele(target.position, gt.alleles.length));
         }
       }
     }

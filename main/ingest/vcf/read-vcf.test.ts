@@ -213,3 +213,25 @@ test('reports bytes read and stops when the signal aborts', async () => {
     assert.ok(seen < 20000);
   });
 });
+
+test('a data line spanning many decoded chunks (20,000 sample columns) is read whole, with the lines around it', async () => {
+  await withTempDir(async (dir) => {
+    const samples = 20_000;
+    const names = Array.from({ length: samples }, (_, i) => `S${i + 1}`);
+    const wide = `chr1\t100\t.\tA\tG\t.\tPASS\t.\tGT:DP\t${names.map((_, i) => (i % 3 === 0 ? '0/1:30' : '0/0:30')).join('\t')}`;
+    const text = [
+      '##fileformat=VCFv4.3',
+      '##contig=<ID=chr1,length=248956422>',
+      `#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t${names.join('\t')}`,
+      wide,
+      wide.replace('\t100\t', '\t200\t'),
+    ].join('\n');
+    assert.ok(text.length > 4 * 64 * 1024, 'each line spans several 64 KiB chunks');
+    const path = join(dir, 'wide.vcf.gz');
+    writeFileSync(path, gzipSync(text)); // no final newline: the last line is flushed
+    const { records, malformed } = await readAll(path);
+    assert.deepEqual(malformed, []);
+    assert.deepEqual(records.map((r) => [r.line, r.pos, r.samples.length]), [[4, 100, samples], [5, 200, samples]]);
+    assert.equal(records[1]!.genotypes.filter((g) => g!.alleles[1] === 1).length, Math.ceil(samples / 3));
+  });
+});

@@ -78,7 +78,9 @@ function checkFirstBytes(chunk: Buffer): void {
  * MAX_LINE_BYTES becomes a `null` placeholder and its bytes are skipped up to the next newline.
  */
 class LineSplitter {
-  private carry: Buffer | null = null;
+  /** The pieces of the unfinished line, joined once its newline arrives (a long line is copied once). */
+  private carry: Buffer[] = [];
+  private carryBytes = 0;
   private skippingLongLine = false;
   private lineNumber = 1;
 
@@ -96,11 +98,15 @@ class LineSplitter {
     const last = chunk.lastIndexOf(10);
     if (last >= start) {
       // One decode and one split per chunk: far fewer allocations than a string per line.
-      const text =
-        this.carry === null
-          ? chunk.toString('utf8', start, last)
-          : Buffer.concat([this.carry, chunk.subarray(start, last)]).toString('utf8');
-      this.carry = null;
+      let text: string;
+      if (this.carry.length === 0) {
+        text = chunk.toString('utf8', start, last);
+      } else {
+        this.carry.push(chunk.subarray(start, last));
+        text = Buffer.concat(this.carry).toString('utf8');
+        this.carry = [];
+        this.carryBytes = 0;
+      }
       lines = text.split('\n');
       if (text.includes('\r')) {
         for (let i = 0; i < lines.length; i++) {
@@ -112,10 +118,12 @@ class LineSplitter {
       start = last + 1;
     }
     if (start < chunk.length) {
-      const rest = chunk.subarray(start);
-      this.carry = this.carry === null ? Buffer.from(rest) : Buffer.concat([this.carry, rest]);
-      if (this.carry.length > MAX_LINE_BYTES) {
-        this.carry = null;
+      // Copied: the decoder may reuse the chunk's memory.
+      this.carry.push(Buffer.from(chunk.subarray(start)));
+      this.carryBytes += chunk.length - start;
+      if (this.carryBytes > MAX_LINE_BYTES) {
+        this.carry = [];
+        this.carryBytes = 0;
         this.skippingLongLine = true;
         lines.push(null);
       }
@@ -125,9 +133,10 @@ class LineSplitter {
 
   /** The last line when the file does not end with a newline. */
   flush(): VcfLineBatch | null {
-    if (this.carry === null || this.carry.length === 0) return null;
-    const text = this.carry.toString('utf8');
-    this.carry = null;
+    if (this.carryBytes === 0) return null;
+    const text = Buffer.concat(this.carry).toString('utf8');
+    this.carry = [];
+    this.carryBytes = 0;
     return { firstLine: this.lineNumber, lines: [text.endsWith('\r') ? text.slice(0, -1) : text] };
   }
 }
