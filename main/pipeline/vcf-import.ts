@@ -11,7 +11,7 @@ import { opaqueKey, type PseudonymKey } from '../deid/pseudonym-key.ts';
 import { parseSampleSheet, type SampleSheet } from '../deid/vcf/sample-sheet.ts';
 import { importVcfCore, type ImportVcfResult, type SampleResult } from '../features/pgx/import-vcf-core.ts';
 import type { InputFile } from '../ingest/input-files.ts';
-import type { StoredGenomicSample } from '../store/genomics-writer.ts';
+import { PgxGenotypeEncoder, type StoredGenomicSample } from '../store/genomics-writer.ts';
 import { CancellationError, InvalidInputError } from '../util/errors.ts';
 import type { FileTally } from './import-progress.ts';
 import type { ImportSink } from './store-sink.ts';
@@ -56,6 +56,7 @@ function toStoredSample(
   sample: SampleResult,
   build: 'GRCh38' | 'unknown',
   copy: string | null,
+  encoder: PgxGenotypeEncoder,
 ): StoredGenomicSample {
   const s = sample.summary;
   return {
@@ -83,7 +84,7 @@ function toStoredSample(
       candidates: [...g.candidates],
       phenotype: g.phenotype,
       activityScore: g.activityScore,
-      genotypes: g.genotypes.map((p) => ({ pos: p.pos, rsid: p.rsid, call: p.call })),
+      ...encoder.encode(g.gene, g.genotypes),
       missingPositions: g.missingPositions,
     })),
   };
@@ -206,8 +207,9 @@ export class VcfImporter {
 
     const build = result.genomeBuild.build === 'GRCh38' ? 'GRCh38' : 'unknown';
     const columns = this.linkedColumns(result);
+    const encoder = new PgxGenotypeEncoder();
     for (let i = 0; i < result.samples.length; i++) {
-      this.s.sink.upsertGenomicSample(tally.index, toStoredSample(this.s.key, contentSha256, columns[i]!, result.samples.at(i), build, copy));
+      this.s.sink.upsertGenomicSample(tally.index, toStoredSample(this.s.key, contentSha256, columns[i]!, result.samples.at(i), build, copy, encoder));
       tally.accepted++;
       if ((i + 1) % SAMPLES_PER_TRANSACTION === 0) await this.s.sink.endBatch();
     }

@@ -13,7 +13,8 @@ interface PgxDbRow {
   candidates: string;
   phenotype: string | null;
   activity_score: number | null;
-  genotypes: string;
+  position_set: number;
+  calls: string;
   missing_positions: number;
 }
 
@@ -23,13 +24,14 @@ const STATUS_RANK = sql`CASE status WHEN 'called' THEN 0 WHEN 'ambiguous' THEN 1
 function effectivePgx(where: SqlQuery = sql`1`): SqlQuery {
   return sql`
     SELECT * FROM (
-      SELECT pseudonym, sample_key, gene, status, diplotype, candidates, phenotype, activity_score, genotypes,
-             missing_positions,
+      SELECT pseudonym, sample_key, gene, status, diplotype, candidates, phenotype, activity_score, position_set,
+             calls, missing_positions,
              row_number() OVER (PARTITION BY pseudonym, gene ORDER BY ${STATUS_RANK}, batch_id DESC, sample_key) AS pick
       FROM pgx_result WHERE ${where}) WHERE pick = 1`;
 }
 
-function toResult(r: PgxDbRow): PgxGeneResult {
+function toResult(r: PgxDbRow, positions: readonly (readonly [number, string | null])[]): PgxGeneResult {
+  const calls = JSON.parse(r.calls) as (string | null)[];
   return {
     gene: r.gene,
     status: r.status,
@@ -37,7 +39,7 @@ function toResult(r: PgxDbRow): PgxGeneResult {
     candidates: JSON.parse(r.candidates) as string[],
     phenotype: r.phenotype,
     activityScore: r.activity_score,
-    genotypes: JSON.parse(r.genotypes) as PgxGeneResult['genotypes'],
+    genotypes: positions.map(([pos, rsid], i) => ({ pos, rsid, call: calls[i] ?? null })),
     missingPositions: r.missing_positions,
     sampleKey: r.sample_key,
   };
@@ -50,6 +52,8 @@ function phenotypeLabel(status: PgxGeneResult['status'], phenotype: string | nul
 }
 
 export class GenomicsStore {
+  private readonly positionSets = new Map<number, readonly (readonly [number, string | null])[]>();
+
   constructor(private readonly db: ReadableDB) {}
 
   countSamples(): number {
@@ -106,7 +110,18 @@ export class GenomicsStore {
   pgxFor(pseudonym: string): PgxGeneResult[] {
     return this.db
       .all<PgxDbRow>(sql`${effectivePgx(sql`pseudonym = ${pseudonym}`)} ORDER BY gene`)
-      .map(toResult);
+      .map((r) => toResult(r, this.positions(r.position_set)));
+  }
+
+  /** A position set's [pos, rsid] list; a handful exist (one per gene and definition version), so kept. */
+  private positions(id: number): readonly (readonly [number, string | null])[] {
+    let list = this.positionSets.get(id);
+    if (list === undefined) {
+      const json = this.db.pluck<string>(sql`SELECT positions FROM pgx_position_set WHERE id = ${id}`);
+      list = JSON.parse(json ?? '[]') as [number, string | null][];
+      this.positionSets.set(id, list);
+    }
+    return list;
   }
 
   /** Patients with PGx results, a page at a time, by pseudonym. */

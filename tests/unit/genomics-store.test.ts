@@ -4,7 +4,7 @@ import { patientPgxAlerts } from '../../main/features/pgx/patient-pgx-alerts.ts'
 import { openMemory, type WritableDB } from '../../main/store/database.ts';
 import { readSetting, settingValue, writeSetting } from '../../main/store/engine-settings.ts';
 import { GenomicsStore } from '../../main/store/genomics-store.ts';
-import { GenomicsWriter, type StoredGenomicSample, type StoredPgxResult } from '../../main/store/genomics-writer.ts';
+import { GenomicsWriter, PgxGenotypeEncoder, type StoredGenomicSample, type StoredPgxResult } from '../../main/store/genomics-writer.ts';
 import { migrate } from '../../main/store/migrations/index.ts';
 import { sql } from '../../main/store/sql.ts';
 
@@ -23,7 +23,7 @@ function call(gene: string, status: StoredPgxResult['status'], diplotype: string
     candidates: diplotype ? [diplotype] : [],
     phenotype,
     activityScore: null,
-    genotypes: [{ pos: 94781859, rsid: 'rs4244285', call: diplotype ? 'A/A' : null }],
+    ...new PgxGenotypeEncoder().encode(gene, [{ pos: 94781859, rsid: 'rs4244285', call: diplotype ? 'A/A' : null }]),
     missingPositions: diplotype ? 0 : 1,
   };
 }
@@ -59,9 +59,11 @@ test('0030-genomics creates STRICT genomic tables that refuse wrong types and st
   writer.upsertSample(sample('s1', 'p1', []));
   assert.throws(() => db.run(sql`UPDATE genomic_sample SET records = 'many' WHERE sample_key = 's1'`));
   assert.throws(() => db.run(sql`UPDATE genomic_sample SET genome_build = 'GRCh37' WHERE sample_key = 's1'`));
+  const set = db.run(sql`INSERT INTO pgx_position_set (gene, positions) VALUES ('CYP2C19', '[]')`).lastInsertRowid;
   assert.throws(() =>
-    db.run(sql`INSERT INTO pgx_result (sample_key, gene, pseudonym, status, candidates, genotypes, missing_positions, batch_id)
-      VALUES ('s1', 'CYP2C19', 'p1', 'guessed', '[]', '[]', 0, 1)`),
+    db.run(sql`INSERT INTO pgx_result (sample_key, gene, pseudonym, status, candidates, position_set, calls, missing_positions, batch_id)
+      VALUES ('s1', 'CYP2C19', 'p1', 'guessed', '[]', ${set}, '[]', 0, 1)`),
+    /CHECK/,
   );
   db.close();
 });
@@ -91,6 +93,9 @@ test('a patient shows one call per gene, the most decisive one, and the summary 
   const store = new GenomicsStore(db);
   const pa = store.pgxFor('pa');
   assert.deepEqual(pa.map((r) => [r.gene, r.diplotype, r.sampleKey]), [['CYP2C19', '*1/*2', 'a1']]);
+  assert.deepEqual(pa[0]!.genotypes, [{ pos: 94781859, rsid: 'rs4244285', call: 'A/A' }], 'positions and calls read back as written');
+  assert.deepEqual(store.pgxFor('pc')[0]!.genotypes, [{ pos: 94781859, rsid: 'rs4244285', call: null }]);
+  assert.equal(db.pluck(sql`SELECT count(*) FROM pgx_position_set`), 2, 'one positions list per gene, shared by the samples');
   assert.deepEqual(store.pgxSummary(), {
     genes: [
       {
@@ -112,12 +117,12 @@ test('a patient shows one call per gene, the most decisive one, and the summary 
 });
 
 test('alerts come from RxNorm ingredient codes of the patient medications and their phenotypes', () => {
-  const results = [{ ...call('CYP2C19', 'called', '*2/*2', 'Poor Metabolizer'), sampleKey: 's' }];
+  const results = [{ ...call('CYP2C19', 'called', '*2/*2', 'Poor Metabolizer'), sampleKey: 's', genotypes: [] }];
   const rxnorm = 'http://www.nlm.nih.gov/research/umls/rxnorm';
   const alerts = patientPgxAlerts(results, [`${rxnorm}|32968`, 'http://snomed.info/sct|12345']);
   assert.deepEqual(alerts.map((a) => [a.drug, a.gene, a.phenotype, a.severity]), [['clopidogrel', 'CYP2C19', 'Poor Metabolizer', 'high']]);
   assert.deepEqual(patientPgxAlerts(results, [`${rxnorm}|36567`]), [], 'simvastatin does not involve CYP2C19');
-  const normal = [{ ...call('CYP2C19', 'called', '*1/*1', 'Normal Metabolizer'), sampleKey: 's' }];
+  const normal = [{ ...call('CYP2C19', 'called', '*1/*1', 'Normal Metabolizer'), sampleKey: 's', genotypes: [] }];
   assert.deepEqual(patientPgxAlerts(normal, [`${rxnorm}|32968`]), []);
 });
 

@@ -9,6 +9,7 @@ import { migration0040 } from './0040-models.ts';
 import { migration0050 } from './0050-consortium.ts';
 import { migration0060 } from './0060-consortium-node.ts';
 import { migration0070 } from './0070-admission-features.ts';
+import { migration0080 } from './0080-pgx-position-sets.ts';
 
 /** One schema step; `up` runs inside a transaction. */
 export interface Migration {
@@ -17,7 +18,7 @@ export interface Migration {
   up(db: WritableDB): void;
 }
 
-export const migrations: readonly Migration[] = [migration0010, migration0020, migration0030, migration0040, migration0050, migration0060, migration0070];
+export const migrations: readonly Migration[] = [migration0010, migration0020, migration0030, migration0040, migration0050, migration0060, migration0070, migration0080];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
 
