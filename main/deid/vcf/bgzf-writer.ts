@@ -4,7 +4,8 @@
 // renamed on close, so a cancelled or failed import never leaves a partial copy behind.
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
-import { crc32, deflateRawSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { crc32, deflateRaw, deflateRawSync } from 'node:zlib';
 import type { FileHandle } from 'node:fs/promises';
 
 // htslib's BGZF_BLOCK_SIZE (0xff00): deflate output for this much input always fits a 64 KiB member.
@@ -19,11 +20,26 @@ export const BGZF_EOF = Buffer.from(
   'hex',
 );
 
+const deflateRawAsync = promisify(deflateRaw);
+
 /** Compresses up to 0xff00 bytes into one BGZF member. */
 export function bgzfBlock(data: Buffer): Buffer {
+  checkBlockInput(data);
+  return bgzfMember(data, deflateRawSync(data, { level: 6 }));
+}
+
+/** As bgzfBlock, compressing on libuv's thread pool so the caller's thread goes on parsing meanwhile. */
+export async function bgzfBlockAsync(data: Buffer): Promise<Buffer> {
+  checkBlockInput(data);
+  return bgzfMember(data, await deflateRawAsync(data, { level: 6 }));
+}
+
+function checkBlockInput(data: Buffer): void {
   if (data.length > BLOCK_INPUT_BYTES)
     throw new RangeError('BGZF block input exceeds 0xff00 bytes');
-  const compressed = deflateRawSync(data, { level: 6 });
+}
+
+function bgzfMember(data: Buffer, compressed: Buffer): Buffer {
   const total = HEADER_BYTES + compressed.length + FOOTER_BYTES;
   const block = Buffer.allocUnsafe(total);
   block[0] = 0x1f;
@@ -44,11 +60,15 @@ export function bgzfBlock(data: Buffer): Buffer {
   return block;
 }
 
-/** Streams text into a BGZF file. `write` buffers; `drain` writes buffered members; `close` commits. */
+/**
+ * Streams text into a BGZF file. `write` buffers; full blocks are compressed on the thread pool while
+ * writing goes on; `drain` writes the finished members in order; `close` commits.
+ */
 export class BgzfWriter {
   private block = Buffer.allocUnsafe(BLOCK_INPUT_BYTES);
   private used = 0;
-  private pending: Buffer[] = [];
+  private pending: Promise<Buffer>[] = [];
+  /** Uncompressed bytes of the pending members (what is held in memory until the next drain). */
   private pendingBytes = 0;
   private closed = false;
 
@@ -92,27 +112,28 @@ export class BgzfWriter {
 
   private sealBlock(): void {
     if (this.used === 0) return;
-    const member = bgzfBlock(this.block.subarray(0, this.used));
+    const member = bgzfBlockAsync(this.block.subarray(0, this.used));
+    // A failed block surfaces in drain(); until then it must not count as an unhandled rejection.
+    member.catch(() => undefined);
     this.pending.push(member);
-    this.pendingBytes += member.length;
+    this.pendingBytes += this.used;
     this.block = Buffer.allocUnsafe(BLOCK_INPUT_BYTES);
     this.used = 0;
   }
 
-  /** Writes buffered members to disk. */
+  /** Writes the buffered members to disk, in order, once compressed. */
   async drain(): Promise<void> {
     if (this.pending.length === 0) return;
-    const chunk = Buffer.concat(this.pending, this.pendingBytes);
+    const pending = this.pending;
     this.pending = [];
     this.pendingBytes = 0;
-    await this.handle.write(chunk);
+    await this.handle.write(Buffer.concat(await Promise.all(pending)));
   }
 
   /** Flushes, appends the EOF member, syncs and renames the file into place. */
   async close(): Promise<void> {
     this.sealBlock();
-    this.pending.push(BGZF_EOF);
-    this.pendingBytes += BGZF_EOF.length;
+    this.pending.push(Promise.resolve(BGZF_EOF));
     await this.drain();
     this.closed = true;
     await this.handle.sync();
