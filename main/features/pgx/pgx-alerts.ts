@@ -18,7 +18,7 @@ export interface GenePhenotype {
   readonly phenotype: string | null;
 }
 
-interface AlertDrug {
+export interface AlertDrug {
   ingredient: string;
   rxnorm: string;
   synonyms: string[];
@@ -82,8 +82,20 @@ export function normalizeMedicationName(text: string): string {
   return ` ${words} `;
 }
 
+const drugTermCache = new WeakMap<AlertDrug, readonly string[]>();
+
+/** A drug's ingredient and synonyms, normalised once per loaded rule set. */
+export function drugNameTerms(drug: AlertDrug): readonly string[] {
+  let terms = drugTermCache.get(drug);
+  if (terms === undefined) {
+    terms = [drug.ingredient, ...drug.synonyms].map(normalizeMedicationName);
+    drugTermCache.set(drug, terms);
+  }
+  return terms;
+}
+
 function matchesByName(names: readonly string[], drug: AlertDrug): boolean {
-  const terms = [drug.ingredient, ...drug.synonyms].map(normalizeMedicationName);
+  const terms = drugNameTerms(drug);
   return names.some((name) => terms.some((term) => name.includes(term)));
 }
 
