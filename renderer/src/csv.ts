@@ -1,4 +1,5 @@
 // CSV export (RFC 4180) for tables the user takes to a spreadsheet.
+import { downloadText } from './text-export.ts';
 
 /**
  * Quotes a field when it holds a delimiter, quote or line break, doubling inner quotes. A leading
@@ -22,13 +23,5 @@ export function toCsv(
 
 /** Offers `text` as a file download. The byte-order mark lets Excel read UTF-8 correctly. */
 export function downloadCsv(fileName: string, text: string): void {
-  const url = URL.createObjectURL(new Blob(['\uFEFF', text], { type: 'text/csv;charset=utf-8' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.rel = 'noopener';
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  downloadText(fileName, `\uFEFF${text}`, 'text/csv;charset=utf-8');
 }

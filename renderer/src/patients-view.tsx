@@ -1,8 +1,8 @@
 // Patients: a virtualised, sortable table of every de-identified patient (smooth at 100,000 rows:
 // only the rows on screen exist in the DOM, and pages load as they scroll into view).
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useState, type KeyboardEvent } from 'react';
 import type { PatientRow, PatientSortKey } from '../../main/api/contract.ts';
+import { useVirtualRows } from './use-virtual-rows.ts';
 import { ErrorNotice } from './error-notice.tsx';
 import { formatCount } from './format.ts';
 import { PatientDetailPanel } from './patient-detail.tsx';
@@ -41,27 +41,10 @@ function moveFocus(event: KeyboardEvent<HTMLDivElement>, direction: 1 | -1): voi
 export function PatientsView({ active, dataVersion }: { active: boolean; dataVersion: number }) {
   const [query, setQuery] = useState<PatientQuery>({ sort: 'pseudonym', descending: false });
   const [selected, setSelected] = useState<string | null>(null);
-  const scrollRef = useRef<HTMLDivElement>(null);
 
   const pages = usePatientPages(query, dataVersion);
   const total = pages.total ?? 0;
-  // TanStack Virtual is driven by its own scroll observer; the React Compiler is not used here.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
-    count: total,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-    scrollMargin: HEADER_HEIGHT,
-  });
-  const items = virtualizer.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items[items.length - 1]?.index ?? 0;
-  const { loadRange } = pages;
-  useEffect(() => {
-    // Page 0 is always wanted: it also tells us the total.
-    if (active) loadRange(first, last);
-  }, [active, first, last, loadRange]);
+  const { scrollRef, items, totalSize } = useVirtualRows(pages, active, { rowHeight: ROW_HEIGHT, headerHeight: HEADER_HEIGHT, overscan: 12 });
 
   const sortBy = (key: PatientSortKey) => {
     setQuery((q) => ({ sort: key, descending: q.sort === key ? !q.descending : false }));
@@ -113,7 +96,7 @@ export function PatientsView({ active, dataVersion }: { active: boolean; dataVer
           <div
             className="vtable-body"
             role="rowgroup"
-            style={{ height: virtualizer.getTotalSize() }}
+            style={{ height: totalSize }}
           >
             {items.map((item) => {
               const row = pages.row(item.index);

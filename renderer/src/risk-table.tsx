@@ -1,8 +1,8 @@
 // Scored admissions of the latest run: a virtualised, sortable table filterable by risk level
 // (only the rows on screen exist in the DOM; pages load as they scroll into view).
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { RiskLevel, RiskSortKey, RiskThresholds } from '../../main/api/contract.ts';
+import { useVirtualRows } from './use-virtual-rows.ts';
 import { ErrorNotice } from './error-notice.tsx';
 import { formatCount } from './format.ts';
 import { LEVEL_LABELS, LEVELS } from './risk-format.ts';
@@ -25,25 +25,9 @@ export function RiskTable({
   levels: Record<RiskLevel, number>;
 }) {
   const [query, setQuery] = useState<RiskQuery>({ sort: 'risk', descending: true, level: null });
-  const scrollRef = useRef<HTMLDivElement>(null);
   const pages = useRiskPages(query, version);
   const total = pages.total ?? 0;
-  // TanStack Virtual is driven by its own scroll observer; the React Compiler is not used here.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
-    count: total,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 10,
-    scrollMargin: HEADER_HEIGHT,
-  });
-  const items = virtualizer.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items[items.length - 1]?.index ?? 0;
-  const { loadRange } = pages;
-  useEffect(() => {
-    if (active) loadRange(first, last);
-  }, [active, first, last, loadRange]);
+  const { scrollRef, items, totalSize } = useVirtualRows(pages, active, { rowHeight: ROW_HEIGHT, headerHeight: HEADER_HEIGHT, overscan: 10 });
 
   const change = (next: Partial<RiskQuery>) => {
     setQuery((q) => ({ ...q, ...next }));
@@ -130,7 +114,7 @@ export function RiskTable({
         <div
           className="vtable-body risk-vtable-body"
           role="rowgroup"
-          style={{ height: virtualizer.getTotalSize() }}
+          style={{ height: totalSize }}
         >
           {items.map((item) => {
             const row = pages.row(item.index);

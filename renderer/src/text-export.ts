@@ -18,7 +18,7 @@ export async function copyText(text: string, source: HTMLTextAreaElement | null)
   }
 }
 
-/** Offers `text` as a file download (same mechanism as the CSV export). */
+/** Offers `text` as a file download (the CSV export goes through it too). */
 export function downloadText(fileName: string, text: string, type: string): void {
   const url = URL.createObjectURL(new Blob([text], { type }));
   const link = document.createElement('a');
