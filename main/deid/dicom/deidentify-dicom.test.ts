@@ -13,7 +13,7 @@ import { deidentifyDicom } from './deidentify-dicom.ts';
 import type { DicomDeidResult } from './deidentify-dicom.ts';
 import { DEFAULT_DICOM_DEID_OPTIONS } from './dicom-deid-options.ts';
 import type { DicomDeidOptions } from './dicom-deid-options.ts';
-import { buildMarkerFixture, survivingMarkers, syntheticCtInstance, writeInstanceWithDcmjs } from './marker-fixture.ts';
+import { buildMarkerFixture, containsMarkerText, survivingMarkers, syntheticCtInstance, writeInstanceWithDcmjs } from './marker-fixture.ts';
 
 const key = createPseudonymKey(Buffer.alloc(32, 0x5a));
 const basicOnly: DicomDeidOptions = {
@@ -63,7 +63,23 @@ test('with modified dates only time-of-day markers survive, and no planted date 
   assert.ok(survivors.length > 0, 'TM values are kept under the modified-dates option');
   const dates = fixture.markers.filter((m) => m.kind === 'date' || m.kind === 'datetime');
   assert.ok(dates.length > 300);
-  for (const date of dates) assert.ok(!result.output.includes(Buffer.from(date.text!.slice(0, 8))), `${date.tag} date survived unshifted`);
+  const output = result.output.toString('latin1');
+  for (const date of dates) assert.ok(!containsMarkerText(output, date.text!.slice(0, 8)), `${date.tag} date survived unshifted`);
+});
+
+test('the marker search finds every planted value in the input, and a date only where it stands as a value', () => {
+  const fixture = buildMarkerFixture();
+  const planted = survivingMarkers(fixture.bytes, fixture.markers);
+  assert.equal(planted.length, fixture.markers.length, 'every marker is found before de-identification');
+  // A leaked date follows a length field, a value separator or a quote...
+  for (const context of ['DA\b\u000019310331\b', 'x\\19310331', '19310331', '"19310331"', '19310331-19310401']) {
+    assert.ok(containsMarkerText(context, '19310331'), context);
+  }
+  assert.ok(containsMarkerText('UI\u0000ZZMARK0001', 'ZZMARK0001'));
+  // ...but inside a keyed-hash UID or a float it is a chance run of digits.
+  for (const context of ['2.25.4471931033100982', '2.25.19310331009', '0.19310331']) {
+    assert.ok(!containsMarkerText(context, '19310331'), context);
+  }
 });
 
 test('the de-identified marker file parses with dcmdump', (t) => {

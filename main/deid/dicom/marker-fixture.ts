@@ -218,14 +218,36 @@ export function syntheticCtInstance(extra: DcmjsDataset): DcmjsDataset {
   };
 }
 
+const isDigit = (code: number) => code >= 0x30 && code <= 0x39;
+
+/**
+ * Whether `text` holds the marker. An all-digit marker (a date, date-time or IS value) does not
+ * count where it sits inside a longer number: the replacement UIDs (`2.25.` + 39 keyed-hash
+ * digits) and the store's floating-point figures are runs of random digits, in which one of the
+ * 336 planted 8-digit dates turns up by chance in about 2 % of imports. A value that leaked is
+ * never preceded by a digit, nor by a decimal point after a digit: in DICOM it follows a length
+ * field or a `\` or `-` separator; in a table dump a column separator; in JSON a quote.
+ */
+export function containsMarkerText(text: string, marker: string): boolean {
+  const numeric = /^\d+$/.test(marker);
+  for (let at = text.indexOf(marker); at >= 0; at = text.indexOf(marker, at + 1)) {
+    if (!numeric) return true;
+    const before = at > 0 ? text.charCodeAt(at - 1) : -1;
+    const insideNumber = isDigit(before) || (before === 0x2e && at > 1 && isDigit(text.charCodeAt(at - 2)));
+    if (!insideNumber) return true;
+  }
+  return false;
+}
+
 /**
  * Markers still present in a de-identified file: as bytes anywhere (text, UIDs, dates), or as
  * an element with the planted tag and value at any depth (binary values such as US).
  */
 export function survivingMarkers(output: Buffer, markers: readonly PlantedMarker[]): PlantedMarker[] {
   const found = new Set<PlantedMarker>();
+  const bytes = output.toString('latin1');
   for (const marker of markers) {
-    if (marker.text !== null && output.includes(Buffer.from(marker.text, 'latin1'))) found.add(marker);
+    if (marker.text !== null && containsMarkerText(bytes, marker.text)) found.add(marker);
   }
   const byTag = new Map<DicomTag, PlantedMarker[]>();
   for (const marker of markers) byTag.set(marker.tagNumber, [...(byTag.get(marker.tagNumber) ?? []), marker]);
