@@ -2,7 +2,7 @@
 // the linked samples and, when asked, writes the de-identified BGZF copy. It returns plain data for the
 // pipeline to store; nothing identifying (sample names, header text, paths, dates) is in the result.
 import { detectGenomeBuild } from '../../ingest/vcf/detect-genome-build.ts';
-import { readVcf } from '../../ingest/vcf/read-vcf.ts';
+import { scanVcf } from '../../ingest/vcf/read-vcf.ts';
 import { VcfSampleStats } from '../../ingest/vcf/vcf-sample-stats.ts';
 import { DeidentifiedVcfWriter } from '../../deid/vcf/deidentified-vcf-writer.ts';
 import { linkSamples } from '../../deid/vcf/link-samples.ts';
@@ -146,31 +146,43 @@ export async function importVcfCore(
   const malformed: VcfIssue[] = [];
   let state: ImportState | null = null;
   try {
-    const events = readVcf(path, {
-      signal: opts.signal,
-      onBytes: (n) => {
-        bytesRead += n;
-      },
-    });
-    for await (const batch of events) {
-      for (const event of batch) {
-        if (event.kind === 'record') {
+    await scanVcf(
+      path,
+      {
+        header: async (header) => {
+          state = await startImport(header, opts, resources);
+        },
+        needsRecord: (chrom, pos, end) => {
+          const s = state!;
+          return s.writer !== null || s.caller.needsRecord(chrom, pos, end);
+        },
+        site: (site) => {
+          records += 1;
+          state!.stats.add(site);
+        },
+        record: (record) => {
           records += 1;
           const s = state!;
-          s.stats.add(event);
-          s.caller.feed(event);
-          s.writer?.write(event);
-        } else if (event.kind === 'malformed') {
+          s.stats.add(record);
+          s.caller.feed(record);
+          s.writer?.write(record);
+        },
+        malformed: (issue) => {
           malformedCount += 1;
-          if (malformed.length < maxIssues)
-            malformed.push({ line: event.line, reason: event.reason });
-        } else {
-          state = await startImport(event.header, opts, resources);
-        }
-      }
-      await state?.writer?.drainIfNeeded();
-      opts.onProgress?.({ bytesRead, records });
-    }
+          if (malformed.length < maxIssues) malformed.push({ line: issue.line, reason: issue.reason });
+        },
+        batchDone: async () => {
+          await state?.writer?.drainIfNeeded();
+          opts.onProgress?.({ bytesRead, records });
+        },
+      },
+      {
+        signal: opts.signal,
+        onBytes: (n) => {
+          bytesRead += n;
+        },
+      },
+    );
     const s = state!;
     await s.writer?.close();
     return buildResult(s, records, malformed, malformedCount, resources);

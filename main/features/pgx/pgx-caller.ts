@@ -26,6 +26,11 @@ export interface PgxSampleResult {
 
 /** Accumulates genotypes at PGx positions record by record, then calls every gene per sample. */
 export interface PgxCaller {
+  /**
+   * Whether a line at CHROM:POS..END can matter to a call (a defining position, or one inside a reference
+   * block): only those need to be fed. Lines it says no to may be skipped.
+   */
+  needsRecord(chrom: string, pos: number, end: number): boolean;
   feed(record: VcfRecord): void;
   /** Number of sample slots (0 until known when neither indices nor a header were given). */
   readonly sampleCount: number;
@@ -209,6 +214,19 @@ class StreamingPgxCaller implements PgxCaller {
 
   get sampleCount(): number {
     return this.samples?.length ?? 0;
+  }
+
+  needsRecord(chrom: string, pos: number, end: number): boolean {
+    if (chrom !== this.lastChrom) {
+      this.lastChrom = chrom;
+      this.lastIndex = this.index.get(chromKey(chrom));
+    }
+    const index = this.lastIndex;
+    if (index === undefined) return false;
+    if (index.byPos.has(pos)) return true;
+    if (end <= pos) return false;
+    const next = index.sorted[firstAfter(index.sorted, pos)];
+    return next !== undefined && next.pos <= end;
   }
 
   feed(record: VcfRecord): void {

@@ -7,7 +7,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readVcf } from '../../ingest/vcf/read-vcf.ts';
+import { createPseudonymKey } from '../../deid/pseudonym-key.ts';
 import { createPgxCaller } from './pgx-caller.ts';
+import { importVcfCore } from './import-vcf-core.ts';
 import { compareHaplotypeNames } from './named-allele-matcher.ts';
 import type { GeneCall } from './call-gene.ts';
 
@@ -294,12 +296,22 @@ function summarize(call: GeneCall): string {
   return call.status;
 }
 
+const KEY = createPseudonymKey(Buffer.alloc(32, 5));
+
+/**
+ * The gene's call with every record fed to the caller, checked against the import core, which feeds
+ * only the lines the caller says it needs and reads the rest with the byte scanner.
+ */
 async function callFile(path: string, gene: string): Promise<GeneCall> {
   const caller = createPgxCaller();
   for await (const batch of readVcf(path)) {
     for (const event of batch) if (event.kind === 'record') caller.feed(event);
   }
-  return caller.results()[0]!.genes.find((g) => g.gene === gene)!;
+  const call = caller.results()[0]!.genes.find((g) => g.gene === gene)!;
+  const imported = await importVcfCore(path, { key: KEY, defaultMrnSystem: 'urn:test:mrn' });
+  assert.equal(imported.samples.length, 1, path);
+  assert.deepEqual(imported.samples.at(0).pgx.find((g) => g.gene === gene), call, `${path}: the import core calls it the same way`);
+  return call;
 }
 
 test('PharmCAT test VCFs: calls match the diplotype stated by the file name, or a reviewed reason says why not', async (t) => {

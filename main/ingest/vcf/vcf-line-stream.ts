@@ -20,6 +20,26 @@ export interface VcfLineBatch {
   readonly lines: readonly (string | null)[];
 }
 
+/**
+ * A batch of consecutive lines as undecoded bytes: line i is `bytes[starts[i], ends[i])`, without its
+ * newline or a trailing CR. When `overlong` is set, one more line follows them that was too long and
+ * was skipped. Readers decode only the lines they need as text (UTF-8).
+ */
+export interface VcfRawLineBatch {
+  /** 1-based number of the first line. */
+  readonly firstLine: number;
+  readonly bytes: Buffer;
+  readonly count: number;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  readonly overlong: boolean;
+}
+
+/** Line `i` of a raw batch as text. */
+export function rawLineText(batch: VcfRawLineBatch, i: number): string {
+  return batch.bytes.toString('utf8', batch.starts[i]!, batch.ends[i]!);
+}
+
 export interface VcfLineStreamOptions {
   readonly signal?: AbortSignal;
   /** Called with the number of bytes read from disk (compressed bytes for gzip input). */
@@ -75,7 +95,7 @@ function checkFirstBytes(chunk: Buffer): void {
 
 /**
  * Cuts decoded chunks into lines, carrying a partial line to the next chunk. A line longer than
- * MAX_LINE_BYTES becomes a `null` placeholder and its bytes are skipped up to the next newline.
+ * MAX_LINE_BYTES is reported as `overlong` and its bytes are skipped up to the next newline.
  */
 class LineSplitter {
   /** The pieces of the unfinished line, joined once its newline arrives (a long line is copied once). */
@@ -83,40 +103,37 @@ class LineSplitter {
   private carryBytes = 0;
   private skippingLongLine = false;
   private lineNumber = 1;
+  private starts = new Int32Array(1024);
+  private ends = new Int32Array(1024);
 
-  push(chunk: Buffer): VcfLineBatch | null {
+  push(chunk: Buffer): VcfRawLineBatch | null {
     let start = 0;
     if (this.skippingLongLine) {
       const nl = chunk.indexOf(10);
       if (nl < 0) return null; // still inside the over-long line
       this.skippingLongLine = false;
-      this.lineNumber += 1; // its placeholder was yielded when it overflowed
+      this.lineNumber += 1; // its placeholder was reported when it overflowed
       start = nl + 1;
     }
     const firstLine = this.lineNumber;
-    let lines: (string | null)[] = [];
+    let bytes = chunk;
+    let count = 0;
     const last = chunk.lastIndexOf(10);
     if (last >= start) {
-      // One decode and one split per chunk: far fewer allocations than a string per line.
-      let text: string;
-      if (this.carry.length === 0) {
-        text = chunk.toString('utf8', start, last);
-      } else {
-        this.carry.push(chunk.subarray(start, last));
-        text = Buffer.concat(this.carry).toString('utf8');
+      let from = start;
+      if (this.carry.length > 0) {
+        this.carry.push(chunk.subarray(start, last + 1));
+        bytes = Buffer.concat(this.carry);
         this.carry = [];
         this.carryBytes = 0;
+        from = 0;
       }
-      lines = text.split('\n');
-      if (text.includes('\r')) {
-        for (let i = 0; i < lines.length; i++) {
-          const line = lines[i]!;
-          if (line.endsWith('\r')) lines[i] = line.slice(0, -1);
-        }
-      }
-      this.lineNumber += lines.length;
+      const stop = bytes === chunk ? last : bytes.length - 1;
+      count = this.cutLines(bytes, from, stop);
+      this.lineNumber += count;
       start = last + 1;
     }
+    let overlong = false;
     if (start < chunk.length) {
       // Copied: the decoder may reuse the chunk's memory.
       this.carry.push(Buffer.from(chunk.subarray(start)));
@@ -125,19 +142,45 @@ class LineSplitter {
         this.carry = [];
         this.carryBytes = 0;
         this.skippingLongLine = true;
-        lines.push(null);
+        overlong = true;
       }
     }
-    return lines.length > 0 ? { firstLine, lines } : null;
+    if (count === 0 && !overlong) return null;
+    // Copies of the offsets: the batch may outlive the next push.
+    return { firstLine, bytes, count, starts: this.starts.slice(0, count), ends: this.ends.slice(0, count), overlong };
+  }
+
+  /** Records the lines of `bytes[from, stop]`, where `stop` is the last newline; returns their number. */
+  private cutLines(bytes: Buffer, from: number, stop: number): number {
+    let count = 0;
+    let lineStart = from;
+    while (lineStart <= stop) {
+      const nl = bytes.indexOf(10, lineStart);
+      if (count === this.starts.length) {
+        const grown = count * 2;
+        const starts = new Int32Array(grown);
+        starts.set(this.starts);
+        this.starts = starts;
+        const ends = new Int32Array(grown);
+        ends.set(this.ends);
+        this.ends = ends;
+      }
+      this.starts[count] = lineStart;
+      this.ends[count] = nl > lineStart && bytes[nl - 1] === 13 ? nl - 1 : nl;
+      count += 1;
+      lineStart = nl + 1;
+    }
+    return count;
   }
 
   /** The last line when the file does not end with a newline. */
-  flush(): VcfLineBatch | null {
+  flush(): VcfRawLineBatch | null {
     if (this.carryBytes === 0) return null;
-    const text = Buffer.concat(this.carry).toString('utf8');
+    const bytes = Buffer.concat(this.carry);
     this.carry = [];
     this.carryBytes = 0;
-    return { firstLine: this.lineNumber, lines: [text.endsWith('\r') ? text.slice(0, -1) : text] };
+    const end = bytes[bytes.length - 1] === 13 ? bytes.length - 1 : bytes.length;
+    return { firstLine: this.lineNumber, bytes, count: 1, starts: Int32Array.of(0), ends: Int32Array.of(end), overlong: false };
   }
 }
 
@@ -157,13 +200,13 @@ function openSource(
 }
 
 /**
- * Yields the file's lines in batches (one batch per decoded chunk). Throws InvalidInputError for files
- * that cannot be read as text and CancellationError when `signal` aborts.
+ * Yields the file's lines as undecoded bytes in batches (one batch per decoded chunk). Throws
+ * InvalidInputError for files that cannot be read as text and CancellationError when `signal` aborts.
  */
-export async function* readVcfLines(
+export async function* readVcfRawLines(
   path: string,
   opts: VcfLineStreamOptions = {},
-): AsyncGenerator<VcfLineBatch> {
+): AsyncGenerator<VcfRawLineBatch> {
   const container = await sniffContainer(path);
   const { raw, source } = openSource(path, container, opts.onBytes);
   const onAbort = () => source.destroy(new CancellationError());
@@ -199,5 +242,18 @@ export async function* readVcfLines(
     opts.signal?.removeEventListener('abort', onAbort);
     source.destroy();
     raw.destroy();
+  }
+}
+
+/** The file's lines as text, in batches (one batch per decoded chunk); see `readVcfRawLines`. */
+export async function* readVcfLines(
+  path: string,
+  opts: VcfLineStreamOptions = {},
+): AsyncGenerator<VcfLineBatch> {
+  for await (const batch of readVcfRawLines(path, opts)) {
+    const lines: (string | null)[] = [];
+    for (let i = 0; i < batch.count; i++) lines.push(rawLineText(batch, i));
+    if (batch.overlong) lines.push(null);
+    yield { firstLine: batch.firstLine, lines };
   }
 }

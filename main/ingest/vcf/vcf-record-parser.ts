@@ -33,8 +33,9 @@ let lastFormat: readonly string[] = NO_ALLELES;
 let lastGtIndex = -1;
 
 /** Frozen genotypes for one-character alleles, keyed by a1*11+a2 (a = 0..9, or 10 for '.'), per phasing. */
-const DIPLOID: Genotype[][] = [[], []];
-const HAPLOID: Genotype[] = [];
+export const DIPLOID: readonly Genotype[][] = [[], []];
+/** Frozen haploid genotypes keyed by allele code (0..9, or 10 for '.'). */
+export const HAPLOID: Genotype[] = [];
 for (let a = 0; a <= 10; a++) {
   HAPLOID[a] = Object.freeze({ alleles: Object.freeze([a === 10 ? -1 : a]), phased: true });
   for (let b = 0; b <= 10; b++) {

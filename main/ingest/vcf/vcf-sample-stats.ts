@@ -82,9 +82,17 @@ function isTransition(ref: string, alt: string): boolean {
   );
 }
 
+const bit = (counter: Counter) => 1 << counter;
+
+/** A data line as the summary reads it; `codes` (from `VcfSiteScanner`) names each sample's genotype. */
+export type StatsInput = Pick<VcfRecord, 'ref' | 'alt' | 'genotypes'> & { readonly codes?: Uint8Array };
+
 /** Accumulates `VcfSampleSummary` counters for a fixed set of sample columns. */
 export class VcfSampleStats {
   private records = 0;
+  private stamp = 0;
+  private readonly masks = new Int32Array(256);
+  private readonly maskStamp = new Int32Array(256);
   private readonly counts: Float64Array;
   private readonly kinds: AlleleKind[] = [];
   private readonly ti: boolean[] = [];
@@ -94,7 +102,8 @@ export class VcfSampleStats {
     this.counts = new Float64Array(sampleIndices.length * Counter.Count);
   }
 
-  add(record: VcfRecord): void {
+  /** One data line: a full record, or a site read by the byte scanner (with its genotype codes). */
+  add(record: StatsInput): void {
     this.records += 1;
     const alt = record.alt;
     this.kinds[0] = AlleleKind.Ref;
@@ -112,47 +121,55 @@ export class VcfSampleStats {
         concreteAlts += 1;
     }
     const multiAllelic = concreteAlts > 1;
-    for (let slot = 0; slot < this.sampleIndices.length; slot++) {
-      this.addGenotype(
-        slot * Counter.Count,
-        record.genotypes[this.sampleIndices[slot]!] ?? null,
-        multiAllelic,
-      );
+    const genotypes = record.genotypes;
+    const codes = record.codes;
+    const indices = this.sampleIndices;
+    if (codes === undefined) {
+      for (let slot = 0; slot < indices.length; slot++) {
+        this.count(slot * Counter.Count, this.classify(genotypes[indices[slot]!] ?? null, multiAllelic));
+      }
+      return;
+    }
+    // Genotypes from the byte scanner carry a small code: each distinct one is classified once per line.
+    const stamp = ++this.stamp;
+    for (let slot = 0; slot < indices.length; slot++) {
+      const index = indices[slot]!;
+      const code = codes[index]!;
+      let mask: number;
+      if (this.maskStamp[code] === stamp) mask = this.masks[code]!;
+      else {
+        mask = this.classify(genotypes[index] ?? null, multiAllelic);
+        this.masks[code] = mask;
+        this.maskStamp[code] = stamp;
+      }
+      this.count(slot * Counter.Count, mask);
     }
   }
 
-  private addGenotype(base: number, gt: Genotype | null, multiAllelic: boolean): void {
+  private count(base: number, mask: number): void {
     const c = this.counts;
-    if (gt === null) {
-      c[base + Counter.Missing]! += 1;
-      return;
-    }
+    for (let m = mask; m !== 0; m &= m - 1) c[base + 31 - Math.clz32(m & -m)]! += 1;
+  }
+
+  /** The counters one genotype adds to, as a bit mask over `Counter`. */
+  private classify(gt: Genotype | null, multiAllelic: boolean): number {
+    if (gt === null) return bit(Counter.Missing);
     const alleles = gt.alleles;
     // Fast path for the commonest call in multi-sample files: diploid hom-ref.
-    if (alleles.length === 2 && alleles[0] === 0 && alleles[1] === 0) {
-      c[base + Counter.Called]! += 1;
-      c[base + Counter.HomRef]! += 1;
-      return;
-    }
+    if (alleles.length === 2 && alleles[0] === 0 && alleles[1] === 0) return bit(Counter.Called) | bit(Counter.HomRef);
     let calledAlleles = 0;
     for (let i = 0; i < alleles.length; i++) if (alleles[i]! >= 0) calledAlleles += 1;
-    if (calledAlleles === 0) {
-      c[base + Counter.Missing]! += 1;
-      return;
-    }
-    if (calledAlleles < alleles.length) {
-      c[base + Counter.Partial]! += 1;
-      return;
-    }
-    c[base + Counter.Called]! += 1;
+    if (calledAlleles === 0) return bit(Counter.Missing);
+    if (calledAlleles < alleles.length) return bit(Counter.Partial);
+    let mask = bit(Counter.Called);
     if (alleles.length === 1) {
-      c[base + (alleles[0] === 0 ? Counter.HaploidRef : Counter.HaploidAlt)]! += 1;
+      mask |= bit(alleles[0] === 0 ? Counter.HaploidRef : Counter.HaploidAlt);
     } else {
       const first = alleles[0]!;
       let same = true;
       for (let i = 1; i < alleles.length; i++) if (alleles[i] !== first) same = false;
-      if (!same) c[base + Counter.Het]! += 1;
-      else c[base + (first === 0 ? Counter.HomRef : Counter.HomAlt)]! += 1;
+      if (!same) mask |= bit(Counter.Het);
+      else mask |= bit(first === 0 ? Counter.HomRef : Counter.HomAlt);
     }
     let snv = false;
     let indel = false;
@@ -167,15 +184,16 @@ export class VcfSampleStats {
       else if (kind === AlleleKind.Indel) indel = true;
       else other = true;
     }
-    if (snv) c[base + Counter.Snvs]! += 1;
-    if (indel) c[base + Counter.Indels]! += 1;
-    if (other) c[base + Counter.Other]! += 1;
+    if (snv) mask |= bit(Counter.Snvs);
+    if (indel) mask |= bit(Counter.Indels);
+    if (other) mask |= bit(Counter.Other);
     // As bcftools stats PSC: one Ti or Tv per record, from the genotype's lowest non-reference allele
     // (a 1/2 call of T>A,C counts as a transversion).
     if (lowest !== Infinity && this.kinds[lowest] === AlleleKind.Snv) {
-      c[base + (this.ti[lowest] ? Counter.Ti : Counter.Tv)]! += 1;
+      mask |= bit(this.ti[lowest] ? Counter.Ti : Counter.Tv);
     }
-    if (multiAllelic && (snv || indel || other)) c[base + Counter.MultiAllelic]! += 1;
+    if (multiAllelic && (snv || indel || other)) mask |= bit(Counter.MultiAllelic);
+    return mask;
   }
 
   /** The summary of the sample in `slot` (its position in the constructor's `sampleIndices`). */
