@@ -1,7 +1,7 @@
 // The streaming VCF reader: header once, then batches of records and malformed-line reports.
 import { InvalidInputError } from '../../util/errors.ts';
 import { VcfHeaderBuilder } from './vcf-header-parser.ts';
-import { MAX_LINE_BYTES, rawLineText, readVcfRawLines } from './vcf-line-stream.ts';
+import { MAX_LINE_BYTES, rawBatchLines, readVcfRawLines } from './vcf-line-stream.ts';
 import { VcfSiteScanner } from './vcf-site-scanner.ts';
 import type { VcfSite } from './vcf-site-scanner.ts';
 import { parseVcfRecord } from './vcf-record-parser.ts';
@@ -110,9 +110,10 @@ export async function* readVcf(
   const reader = new VcfLineReader();
   for await (const batch of readVcfRawLines(path, opts)) {
     const events: VcfEvent[] = [];
+    const lines = rawBatchLines(batch);
     let lineNo = batch.firstLine - 1;
-    for (let i = 0; i < batch.count; i++) {
-      const event = reader.line(rawLineText(batch, i), ++lineNo);
+    for (const text of lines) {
+      const event = reader.line(text, ++lineNo);
       if (event !== null) events.push(event);
     }
     if (batch.overlong) events.push(reader.overlong(lineNo + 1));
@@ -133,6 +134,8 @@ export interface VcfVisitor {
   site(site: VcfSite): void;
   /** Whether a line at CHROM:POS..END must be read in full (for `record`) rather than as a site. */
   needsRecord(chrom: string, pos: number, end: number): boolean;
+  /** Asked once, after `header`: true when every line must be read in full (no sites at all). */
+  everyRecord?(): boolean;
   malformed(issue: VcfIssue): void;
   /** After each batch of lines (about 64 KiB of text): flush, report progress. */
   batchDone?(): void | Promise<void>;
@@ -151,12 +154,14 @@ export async function scanVcf(path: string, visitor: VcfVisitor, opts: ReadVcfOp
     if (event.kind === 'record') visitor.record(event);
     else if (event.kind === 'malformed') visitor.malformed(event);
     else {
-      scanner = new VcfSiteScanner(reader.ctx!);
       await visitor.header(event.header);
+      if (visitor.everyRecord?.() !== true) scanner = new VcfSiteScanner(reader.ctx!);
     }
   };
   for await (const batch of readVcfRawLines(path, opts)) {
     const { bytes, starts, ends } = batch;
+    // Lines the scanner declines are decoded with the rest of their batch, once.
+    let lines: string[] | null = null;
     let lineNo = batch.firstLine - 1;
     for (let i = 0; i < batch.count; i++) {
       lineNo += 1;
@@ -168,7 +173,8 @@ export async function scanVcf(path: string, visitor: VcfVisitor, opts: ReadVcfOp
           continue;
         }
       }
-      const event = reader.line(rawLineText(batch, i), lineNo);
+      lines ??= rawBatchLines(batch);
+      const event = reader.line(lines[i]!, lineNo);
       if (event !== null) await deliver(event);
     }
     if (batch.overlong) await deliver(reader.overlong(lineNo + 1));

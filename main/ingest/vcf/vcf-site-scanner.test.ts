@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readVcf, scanVcf } from './read-vcf.ts';
-import { rawLineText, readVcfRawLines } from './vcf-line-stream.ts';
+import { rawBatchLines, readVcfRawLines } from './vcf-line-stream.ts';
 import { parseVcfRecord } from './vcf-record-parser.ts';
 import type { VcfRecordContext } from './vcf-record-parser.ts';
 import { VcfSampleStats } from './vcf-sample-stats.ts';
@@ -62,9 +62,10 @@ test('every data line of the shared corpus that the scanner reads, the tokenizer
     let scanner: VcfSiteScanner | null = null;
     try {
       for await (const batch of readVcfRawLines(path)) {
+        const lines = rawBatchLines(batch);
         for (let i = 0; i < batch.count; i++) {
           if (ctx === null || scanner === null) {
-            const text = rawLineText(batch, i);
+            const text = lines[i]!;
             if (text.startsWith('#CHROM')) {
               const columns = text.split('\t').length;
               ctx = { sampleCount: Math.max(0, columns - 9), hasFormatColumn: columns > 8 };
@@ -225,6 +226,16 @@ test('a line the visitor needs in full is delivered as a record, the rest as sit
       malformed: (issue) => seen.push(`malformed ${issue.line}`),
     });
     assert.deepEqual(seen, ['site 100', 'record 200', 'record 300']);
+    seen.length = 0;
+    await scanVcf(path, {
+      header: () => undefined,
+      everyRecord: () => true,
+      needsRecord: () => false,
+      site: (site) => seen.push(`site ${site.pos}`),
+      record: (record) => seen.push(`record ${record.pos}`),
+      malformed: (issue) => seen.push(`malformed ${issue.line}`),
+    });
+    assert.deepEqual(seen, ['record 100', 'record 200', 'record 300'], 'everyRecord: no sites at all');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
