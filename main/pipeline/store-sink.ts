@@ -1,6 +1,7 @@
 // Where an import's de-identified rows go. The writes run on their own worker thread, so
 // parsing, validation and de-identification on the import thread overlap with SQLite on the
-// other core. Operations travel in order, one message per transaction, with backpressure.
+// other core. Operations travel in order, in batches, with backpressure; the writer groups batches
+// into larger transactions and commits at once when a batch asks (flush).
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import type { ReadableDB } from '../store/database.ts';
 import { openReadable } from '../store/database.ts';
@@ -25,7 +26,8 @@ export type StoreOp =
   | ['finishBatch', 'done' | 'cancelled' | 'failed', { files: number; accepted: number; inserted: number; rejected: number; skipped: number }];
 
 export type StoreWriterCommand =
-  | { type: 'ops'; seq: number; ops: StoreOp[] }
+  /** `commit`: commit everything applied so far once these are applied. */
+  | { type: 'ops'; seq: number; ops: StoreOp[]; commit: boolean }
   | { type: 'close' }
   /** Another import thread writes through this writer too, over `port` (a second shard). */
   | { type: 'attach'; port: MessagePort };
@@ -136,14 +138,17 @@ export class ImportSink {
     this.ops.push(['completeFile', fingerprint, sha256, { accepted: counts.accepted, rejected: counts.rejected, skipped: counts.skipped }]);
   }
 
-  /** Sends what was queued as one transaction; waits while the writer is too far behind. */
-  async endBatch(): Promise<void> {
+  /**
+   * Sends what was queued as one batch (all of it or none of it is written); waits while the writer
+   * is too far behind. With `commit`, the writer commits once the batch is applied.
+   */
+  async endBatch(commit = false): Promise<void> {
     if (this.failure) throw this.failure;
-    if (this.ops.length > 0) {
+    if (this.ops.length > 0 || commit) {
       const seq = ++this.seq;
       const done = new Promise<void>((resolve, reject) => this.pending.set(seq, { resolve, reject }));
       done.catch(() => undefined);
-      this.worker.postMessage({ type: 'ops', seq, ops: this.ops } satisfies StoreWriterCommand);
+      this.worker.postMessage({ type: 'ops', seq, ops: this.ops, commit } satisfies StoreWriterCommand);
       this.ops = [];
     }
     while (this.pending.size >= MAX_IN_FLIGHT) {
@@ -164,7 +169,7 @@ export class ImportSink {
 
   /** Waits until every batch sent so far is committed. */
   async flush(): Promise<void> {
-    await this.endBatch();
+    await this.endBatch(true);
     while (this.pending.size > 0) await Promise.race([...this.pending.keys()].map((k) => this.waitFor(k)));
     if (this.failure) throw this.failure;
   }

@@ -91,6 +91,34 @@ export class ImportWriter {
     }
   }
 
+  /**
+   * Opens a transaction that spans several calls (the writer thread groups batches); end it with
+   * `commit` or `rollback`. BEGIN IMMEDIATE for the reason given in database.ts.
+   */
+  begin(): void {
+    this.markedInTransaction.clear();
+    this.db.exec('BEGIN IMMEDIATE');
+  }
+
+  commit(): void {
+    this.markedInTransaction.clear();
+    try {
+      this.db.exec('COMMIT');
+    } catch (error) {
+      this.rollback();
+      throw error;
+    }
+  }
+
+  rollback(): void {
+    this.markedInTransaction.clear();
+    try {
+      this.db.exec('ROLLBACK');
+    } catch {
+      // No transaction is open any more (SQLite rolled it back itself).
+    }
+  }
+
   upsertPatient(p: StoredPatient): void {
     this.upsertPatientStmt.run(
       p.pseudonym, p.sex, p.ageGroup, p.birthYear, p.birthDay, p.deceased ? 1 : 0,
