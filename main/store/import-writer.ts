@@ -51,7 +51,7 @@ export class ImportWriter {
   ) {
     // Bulk loading: keep the key indexes in cache and checkpoint the WAL rarely; the
     // importer's connection is its own, so these settings do not touch the serving thread.
-    db.pragma('cache_size = -32768');
+    db.pragma('cache_size = -16384');
     db.pragma('wal_autocheckpoint = 20000');
     db.pragma('temp_store = MEMORY');
     this.upsertPatientStmt = db.prepare(`
