@@ -98,7 +98,7 @@ export class DicomImporter {
     }
     // Files already handed to a worker finish even after Cancel: each is one small unit of work.
     while (ahead.length > 0) await this.take(ahead.shift()!);
-    await this.s.sink.endBatch();
+    await this.s.sink.endBatch(true);
     if (this.s.signal.aborted) throw new CancellationError();
   }
 
@@ -140,7 +140,9 @@ export class DicomImporter {
     this.s.onStateChange();
     if (++this.uncommitted >= FILES_PER_TRANSACTION) {
       this.uncommitted = 0;
-      await this.s.sink.endBatch();
+      // Committed now, not grouped: each instance's file is already on disk, and a crash should
+      // leave at most one batch of files without their rows.
+      await this.s.sink.endBatch(true);
     }
   }
 
