@@ -20,6 +20,12 @@ export interface InputTextOptions {
   /** Called with the number of bytes read from disk so far (compressed bytes for .gz). */
   onBytes?: (bytesReadSoFar: number) => void;
   chunkBytes?: number;
+  /**
+   * Applied to each chunk of (decompressed) bytes before it is decoded; must return bytes it does
+   * not keep a reference to the input of (the input buffer is reused). Lets a reader drop what it
+   * will not read without decoding it.
+   */
+  transformBytes?: (chunk: Buffer) => Buffer;
 }
 
 function isGzipMagic(bytes: Uint8Array): boolean {
@@ -95,7 +101,7 @@ export async function* readInputText(
   path: string,
   options: InputTextOptions = {},
 ): AsyncGenerator<string> {
-  const { signal, onBytes } = options;
+  const { signal, onBytes, transformBytes } = options;
   if (signal?.aborted) throw new CancellationError();
   const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
   let handle: FileHandle;
@@ -155,7 +161,7 @@ export async function* readInputText(
         reported = bytesRead;
         onBytes(bytesRead);
       }
-      let text = decoder.write(chunk);
+      let text = decoder.write(transformBytes ? transformBytes(chunk) : chunk);
       if (atStart && text.length > 0) {
         atStart = false;
         if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);

@@ -47,7 +47,8 @@ export interface TallyDelta {
 
 export type FhirShardMessage =
   | { type: 'progress'; deltas: [fileIndex: number, delta: TallyDelta][]; issues: ImportIssue[] }
-  | { type: 'file-done'; fileIndex: number; failed?: string }
+  /** `deferred`: some of the file's resources wait for their Patient until the end of the job. */
+  | { type: 'file-done'; fileIndex: number; deferred: boolean; failed?: string }
   | { type: 'files-done' }
   | { type: 'finished' }
   | { type: 'failed'; message: string; stack?: string };
@@ -73,6 +74,8 @@ export function applyDelta(tally: FileTally, d: TallyDelta): void {
 class ShardPeer {
   readonly worker: Worker;
   readonly doneFiles = new Map<number, string | undefined>();
+  /** Files the peer holds resources of that wait for their Patient. */
+  readonly deferredFiles = new Set<number>();
   private filesDone = false;
   private finished = false;
   private failure: Error | null = null;
@@ -93,6 +96,7 @@ class ShardPeer {
         for (const issue of m.issues) report(issue);
       } else if (m.type === 'file-done') {
         this.doneFiles.set(m.fileIndex, m.failed);
+        if (m.deferred) this.deferredFiles.add(m.fileIndex);
         onFileDone();
       } else if (m.type === 'files-done') this.filesDone = true;
       else if (m.type === 'finished') this.finished = true;
@@ -185,12 +189,15 @@ export async function importFhirFiles(ctx: FhirFilesContext): Promise<void> {
   const mine = new Map<number, string | undefined>();
   const completed = new Set<number>();
   let peer: ShardPeer | null = null;
-  // A file is complete once this shard and the peer have both committed their share of it.
+  // A file is complete once this shard and the peer have both committed their share of it, and
+  // (`settled`) the resources of it that waited for their Patient are committed too: a re-run after a
+  // crash skips complete files, so none may be marked complete while some of its rows are unwritten.
   // Completions run one after another on one chain, which the job awaits before it ends, so a
   // late peer report can never complete a file after the batch is closed.
-  const completeReady = async () => {
+  const completeReady = async (settled: boolean) => {
     for (const p of pending) {
       if (completed.has(p.index) || !mine.has(p.index) || (peer && !peer.doneFiles.has(p.index))) continue;
+      if (!settled && (ctx.importer.hasDeferred(p.index) || peer?.deferredFiles.has(p.index))) continue;
       completed.add(p.index);
       const failure = mine.get(p.index) ?? peer?.doneFiles.get(p.index);
       if (failure) {
@@ -207,7 +214,7 @@ export async function importFhirFiles(ctx: FhirFilesContext): Promise<void> {
     }
   };
   let completing: Promise<void> = Promise.resolve();
-  const completeReadyFiles = (): Promise<void> => (completing = completing.then(completeReady));
+  const completeReadyFiles = (settled = false): Promise<void> => (completing = completing.then(() => completeReady(settled)));
   if (sharded) {
     ctx.importer.setShard({ index: 0, count: 2 });
     peer = new ShardPeer(
@@ -250,6 +257,8 @@ export async function importFhirFiles(ctx: FhirFilesContext): Promise<void> {
     }
     await ctx.importer.finishDeferred();
     await peer?.finishedAll();
+    await ctx.sink.flush();
+    await completeReadyFiles(true);
   } catch (error) {
     if (peer) {
       peer.send({ type: 'cancel' });

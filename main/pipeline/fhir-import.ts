@@ -36,6 +36,8 @@ export interface FhirShard {
 }
 
 const PATIENT_LINE = /"resourceType"\s*:\s*"Patient"/;
+/** Every line PATIENT_LINE matches holds these bytes: lines without them need not be decoded. */
+const PATIENT_BYTES = Buffer.from('"Patient"');
 
 export interface FhirImportServices {
   sink: ImportSink;
@@ -52,6 +54,8 @@ export class FhirImporter {
   private readonly aliases = new Map<string, string>();
   private readonly shifts = new Map<string, number>();
   private readonly deferred: DeferredResource[] = [];
+  /** Files with resources among `deferred`: not complete until those are settled. */
+  private readonly filesWithDeferred = new Set<number>();
 
   private shard: FhirShard | undefined;
 
@@ -78,7 +82,11 @@ export class FhirImporter {
     const shard = this.shard;
     const owns = (lineNumber: number) => !shard || lineNumber % shard.count === shard.index;
     const selectLine = shard ? (n: number, line: string) => owns(n) || PATIENT_LINE.test(line) : undefined;
-    for await (const items of readFhirFile(path, { signal: this.s.signal, onBytes: (n) => (tally.bytesRead = n), batchSize: ITEMS_PER_TRANSACTION, selectLine })) {
+    const prefilterLine = shard
+      ? (n: number, bytes: Buffer, start: number, end: number) => owns(n) || bytes.subarray(start, end).includes(PATIENT_BYTES)
+      : undefined;
+    const options = { signal: this.s.signal, onBytes: (n: number) => (tally.bytesRead = n), batchSize: ITEMS_PER_TRANSACTION, selectLine, prefilterLine };
+    for await (const items of readFhirFile(path, options)) {
       for (const item of items) {
         if (shard && item.position.startsWith('line ') && !owns(Number(item.position.slice(5)))) {
           // Another shard's Patient line: its row is written here too (identical, idempotent) so
@@ -134,7 +142,10 @@ export class FhirImporter {
     }
     const deferred: DeferredResource = { resource, fullUrl: item.fullUrl, position: item.position, tally, resolveReference };
     if (!this.importLinked(deferred)) {
-      if (this.deferred.length < MAX_DEFERRED) this.deferred.push(deferred);
+      if (this.deferred.length < MAX_DEFERRED) {
+        this.deferred.push(deferred);
+        this.filesWithDeferred.add(tally.index);
+      }
       else this.reject(tally, item.position, 'its Patient was not found, and too many resources are waiting for theirs; import the Patient resources first');
     }
   }
@@ -179,6 +190,14 @@ export class FhirImporter {
     // inserted/unchanged are counted when the writer acknowledges the batch
     d.tally.accepted++;
     return true;
+  }
+
+  /**
+   * Whether resources of file `fileIndex` wait for their Patient. Such a file must not be marked
+   * complete before `finishDeferred`: a re-run after a crash skips complete files.
+   */
+  hasDeferred(fileIndex: number): boolean {
+    return this.filesWithDeferred.has(fileIndex);
   }
 
   /** Retries resources read before their Patient; the rest are reported as orphans. */

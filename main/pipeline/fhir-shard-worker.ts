@@ -93,7 +93,7 @@ async function run(): Promise<void> {
       }
       await sink.flush();
       reportProgress();
-      send({ type: 'file-done', fileIndex: file.index, ...(failed ? { failed } : {}) });
+      send({ type: 'file-done', fileIndex: file.index, deferred: importer.hasDeferred(file.index), ...(failed ? { failed } : {}) });
     }
     send({ type: 'files-done' });
     await mayRunDeferred;
