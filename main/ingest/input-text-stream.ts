@@ -20,12 +20,6 @@ export interface InputTextOptions {
   /** Called with the number of bytes read from disk so far (compressed bytes for .gz). */
   onBytes?: (bytesReadSoFar: number) => void;
   chunkBytes?: number;
-  /**
-   * Applied to each chunk of (decompressed) bytes before it is decoded; must return bytes it does
-   * not keep a reference to the input of (the input buffer is reused). Lets a reader drop what it
-   * will not read without decoding it.
-   */
-  transformBytes?: (chunk: Buffer) => Buffer;
 }
 
 function isGzipMagic(bytes: Uint8Array): boolean {
@@ -101,7 +95,7 @@ export async function* readInputText(
   path: string,
   options: InputTextOptions = {},
 ): AsyncGenerator<string> {
-  const { signal, onBytes, transformBytes } = options;
+  const { signal, onBytes } = options;
   if (signal?.aborted) throw new CancellationError();
   const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
   let handle: FileHandle;
@@ -161,7 +155,7 @@ export async function* readInputText(
         reported = bytesRead;
         onBytes(bytesRead);
       }
-      let text = decoder.write(transformBytes ? transformBytes(chunk) : chunk);
+      let text = decoder.write(chunk);
       if (atStart && text.length > 0) {
         atStart = false;
         if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);

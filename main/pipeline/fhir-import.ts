@@ -36,8 +36,6 @@ export interface FhirShard {
 }
 
 const PATIENT_LINE = /"resourceType"\s*:\s*"Patient"/;
-/** Every line PATIENT_LINE matches holds these bytes: lines without them need not be decoded. */
-const PATIENT_BYTES = Buffer.from('"Patient"');
 
 export interface FhirImportServices {
   sink: ImportSink;
@@ -82,10 +80,7 @@ export class FhirImporter {
     const shard = this.shard;
     const owns = (lineNumber: number) => !shard || lineNumber % shard.count === shard.index;
     const selectLine = shard ? (n: number, line: string) => owns(n) || PATIENT_LINE.test(line) : undefined;
-    const prefilterLine = shard
-      ? (n: number, bytes: Buffer, start: number, end: number) => owns(n) || bytes.subarray(start, end).includes(PATIENT_BYTES)
-      : undefined;
-    const options = { signal: this.s.signal, onBytes: (n: number) => (tally.bytesRead = n), batchSize: ITEMS_PER_TRANSACTION, selectLine, prefilterLine };
+    const options = { signal: this.s.signal, onBytes: (n: number) => (tally.bytesRead = n), batchSize: ITEMS_PER_TRANSACTION, selectLine };
     for await (const items of readFhirFile(path, options)) {
       for (const item of items) {
         if (shard && item.position.startsWith('line ') && !owns(Number(item.position.slice(5)))) {

@@ -8,7 +8,6 @@ import type { FhirItem, FhirTextParser } from './fhir-item.ts';
 import { sniffFhirJsonKind } from './fhir-json-kind.ts';
 import { JsonDocumentParser } from './json-document-parser.ts';
 import { NdjsonParser, type NdjsonLineFilter } from './ndjson-parser.ts';
-import { NdjsonLineBlanker, type NdjsonBytesFilter } from './ndjson-line-blanker.ts';
 
 export type { FhirItem } from './fhir-item.ts';
 
@@ -21,11 +20,6 @@ export interface FhirReadOptions {
   batchSize?: number;
   /** NDJSON only: lines for which this returns false are skipped unparsed. */
   selectLine?: NdjsonLineFilter;
-  /**
-   * NDJSON only: a cheaper first pass on the undecoded bytes of each line; lines it declines are
-   * never decoded (and so never reach `selectLine`), which must decline them too.
-   */
-  prefilterLine?: NdjsonBytesFilter;
 }
 
 const DEFAULT_BATCH_SIZE = 500;
@@ -56,10 +50,7 @@ export async function* readFhirFile(
   let batchChars = 0;
   let failed = false;
   try {
-    const blanker = options.prefilterLine ? new NdjsonLineBlanker(options.prefilterLine) : null;
-    // The parser is chosen from the first chunk's text, before the second chunk is transformed.
-    const transformBytes = blanker ? (chunk: Buffer) => blanker.transform(chunk, parser instanceof NdjsonParser) : undefined;
-    for await (const text of readInputText(path, { signal, onBytes: options.onBytes, transformBytes })) {
+    for await (const text of readInputText(path, { signal, onBytes: options.onBytes })) {
       parser ??= parserFor(text, path, options.selectLine);
       parser.push(text, batch);
       batchChars += text.length;
