@@ -3,17 +3,8 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { seededUniform } from '../main/util/seeded-random.ts';
 
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const LABS = [
   ['718-7', 'Hemoglobin [Mass/volume] in Blood', 'g/dL', 13.5, 2],
@@ -27,7 +18,7 @@ const pad = (n: number) => String(n).padStart(2, '0');
 
 /** Writes NDJSON files under `dir` until about `targetBytes`; returns resource count and bytes. */
 export async function writeFhirWorkload(dir: string, targetBytes: number, seed = 42): Promise<{ resources: number; bytes: number; files: string[] }> {
-  const random = rng(seed);
+  const random = seededUniform(seed);
   const names = ['Patient', 'Encounter', 'Observation', 'Condition', 'MedicationRequest', 'Procedure'] as const;
   const streams = Object.fromEntries(names.map((n) => [n, createWriteStream(join(dir, `${n}.000.ndjson`))]));
   let bytes = 0;

@@ -24,7 +24,7 @@ import { issueServerCertificate } from '../main/pki/consortium-ca.ts';
 import { ConsortiumObjectStore } from '../main/sync/consortium-object-store.ts';
 import { startS3Sandbox } from '../main/sync/s3-sandbox-server.ts';
 import { S3SandboxStorage } from '../main/sync/s3-sandbox-storage.ts';
-import { seededUniform } from '../main/scoring/logistic-training.ts';
+import { seededUniform } from '../main/util/seeded-random.ts';
 import { FULL_RELEASE_BINS } from '../main/federated/statistics-request-fixture.ts';
 
 const INSTITUTION = { institutionId: 'inst-bench-0001', name: 'Bench Hospital', country: 'CA' };

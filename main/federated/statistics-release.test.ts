@@ -10,7 +10,7 @@ import { ReleaseLedger } from './release-ledger.ts';
 import { STATISTICS_PAYLOAD_SCAN_POLICY, StatisticsReleaseRefusedError, computeStatisticsRelease } from './statistics-release.ts';
 import type { PatientPhenotype, StatisticsRelease, StatisticsReleaseInput } from './statistics-release.ts';
 import { localReleasePolicy } from './statistics-request.ts';
-import { seededUniform } from '../scoring/logistic-training.ts';
+import { seededUniform } from '../util/seeded-random.ts';
 import { FULL_RELEASE_BINS, range } from './statistics-request-fixture.ts';
 
 const ALL_MEASURES = ['count', 'mean', 'variance', 'histogram'] as const;

@@ -2,6 +2,7 @@
 // on the standardised weights (not the intercept) and optional class weights; a seeded stratified
 // split. Small dense problems only (tens of features): the Hessian is solved by Cholesky.
 import type { LogisticModel, Standardisation } from './risk-model-graphs.ts';
+import { seededUniform } from '../util/seeded-random.ts';
 
 /** Options of trainLogistic. */
 export interface LogisticTrainingOptions {
@@ -135,17 +136,6 @@ export function trainLogistic(
   };
 }
 
-/** mulberry32: a small, well-mixed 32-bit PRNG, enough for reproducible splits. */
-export function seededUniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Indices of a seeded stratified split: each class shuffled (Fisher-Yates) and cut at

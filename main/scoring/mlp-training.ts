@@ -3,7 +3,8 @@
 // objective per row is (Σ wᵢ ℓᵢ + λ/2 ‖W‖²) / n, the same penalty convention as trainLogistic.
 // Everything random (initialisation, shuffling, the early-stopping slice) comes from one seed, so
 // a fit is reproducible. Parameters live in one Float64Array; the inner loops allocate nothing.
-import { seededUniform, standardisationOf, stratifiedSplit } from './logistic-training.ts';
+import { standardisationOf, stratifiedSplit } from './logistic-training.ts';
+import { seededUniform } from '../util/seeded-random.ts';
 import type { MlpModel } from './risk-model-graphs.ts';
 
 /** Options of trainMlp. */

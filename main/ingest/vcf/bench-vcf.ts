@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadPgxResources } from '../../features/pgx/pgx-resources.ts';
+import { seededUniform } from '../../util/seeded-random.ts';
 
 export interface BenchVcfOptions {
   readonly records: number;
@@ -69,17 +70,6 @@ const GRCH38: readonly [string, number][] = [
 const GENOME = GRCH38.reduce((n, [, len]) => n + len, 0);
 const BASES = 'ACGT';
 
-/** Deterministic PRNG (mulberry32) so every run benchmarks the same file. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function genotype(rand: () => number, altCount: number): string {
   const r = rand();
@@ -126,7 +116,7 @@ export async function generateBenchVcf(
   records: number,
   samples: number,
 ): Promise<void> {
-  const rand = prng(20240611 + samples);
+  const rand = seededUniform(20240611 + samples);
   const pgx = new Map<string, Map<number, { ref: string; alt: string }>>();
   for (const definition of loadPgxResources().definitions.values()) {
     const byPos = pgx.get(definition.chromosome) ?? new Map<number, { ref: string; alt: string }>();
