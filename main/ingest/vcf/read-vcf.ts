@@ -149,14 +149,16 @@ export interface VcfVisitor {
 export async function scanVcf(path: string, visitor: VcfVisitor, opts: ReadVcfOptions = {}): Promise<void> {
   const reader = new VcfLineReader();
   let scanner: VcfSiteScanner | null = null;
-  const deliver = async (event: VcfEvent | null) => {
-    if (event === null) return;
+  // Records and reports are handed over synchronously: an await per line cost ~0.7 s on 2M lines.
+  const deliver = (event: VcfEvent): Promise<void> | undefined => {
     if (event.kind === 'record') visitor.record(event);
     else if (event.kind === 'malformed') visitor.malformed(event);
-    else {
-      await visitor.header(event.header);
-      if (visitor.everyRecord?.() !== true) scanner = new VcfSiteScanner(reader.ctx!);
-    }
+    else return startScanning(event.header);
+    return undefined;
+  };
+  const startScanning = async (header: VcfHeader) => {
+    await visitor.header(header);
+    if (visitor.everyRecord?.() !== true) scanner = new VcfSiteScanner(reader.ctx!);
   };
   for await (const batch of readVcfRawLines(path, opts)) {
     const { bytes, starts, ends } = batch;
@@ -175,9 +177,12 @@ export async function scanVcf(path: string, visitor: VcfVisitor, opts: ReadVcfOp
       }
       lines ??= rawBatchLines(batch);
       const event = reader.line(lines[i]!, lineNo);
-      if (event !== null) await deliver(event);
+      if (event !== null) {
+        const started = deliver(event);
+        if (started) await started;
+      }
     }
-    if (batch.overlong) await deliver(reader.overlong(lineNo + 1));
+    if (batch.overlong) deliver(reader.overlong(lineNo + 1));
     await visitor.batchDone?.();
   }
   reader.finish();
