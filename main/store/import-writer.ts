@@ -81,16 +81,6 @@ export class ImportWriter {
     this.markedInTransaction.add(pseudonym);
   }
 
-  /** Runs `fn` in one transaction: the unit of durability of an import. */
-  transaction<T>(fn: () => T): T {
-    this.markedInTransaction.clear();
-    try {
-      return this.db.transaction(fn);
-    } finally {
-      this.markedInTransaction.clear();
-    }
-  }
-
   /**
    * Opens a transaction that spans several calls (the writer thread groups batches); end it with
    * `commit` or `rollback`. BEGIN IMMEDIATE for the reason given in database.ts.
