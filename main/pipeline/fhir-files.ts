@@ -257,7 +257,7 @@ export async function importFhirFiles(ctx: FhirFilesContext): Promise<void> {
     }
     await ctx.importer.finishDeferred();
     await peer?.finishedAll();
-    await ctx.sink.flush();
+    // The writer applies operations in order: each completion lands with or after its file's rows.
     await completeReadyFiles(true);
   } catch (error) {
     if (peer) {

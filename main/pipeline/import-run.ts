@@ -1,7 +1,7 @@
 // One import job, start to finish, on its own database connection (run inside a worker thread
-// by ImportJobs). Files are processed one by one; each batch of records is one transaction, and
-// a file is marked complete only after its last batch, so a crash loses no committed work and a
-// re-run skips finished files and dedupes the rest by resource key.
+// by ImportJobs). Files are processed one by one; records go to the writer thread in batches, which
+// it groups into transactions, and a file is marked complete only once all its rows are written, so
+// a crash loses no committed work and a re-run skips finished files and dedupes the rest by key.
 import { existsSync } from 'node:fs';
 import type { ImportIssue, ImportJobState } from '../api/contract.ts';
 import { createPseudonymKey } from '../deid/pseudonym-key.ts';

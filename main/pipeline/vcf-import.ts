@@ -38,8 +38,8 @@ export interface VcfImportServices {
   onStateChange(): void;
 }
 
-/** Linked samples per transaction: each carries ten gene calls with their genotypes. */
-const SAMPLES_PER_TRANSACTION = 200;
+/** Linked samples per batch to the writer thread: each carries ten gene calls with their genotypes. */
+const SAMPLES_PER_BATCH = 200;
 /** A sample sheet is a small CSV; anything this large is a wrong file. */
 const MAX_SAMPLE_SHEET_BYTES = 64 * 1024 * 1024;
 
@@ -211,7 +211,7 @@ export class VcfImporter {
     for (let i = 0; i < result.samples.length; i++) {
       this.s.sink.upsertGenomicSample(tally.index, toStoredSample(this.s.key, contentSha256, columns[i]!, result.samples.at(i), build, copy, encoder));
       tally.accepted++;
-      if ((i + 1) % SAMPLES_PER_TRANSACTION === 0) await this.s.sink.endBatch();
+      if ((i + 1) % SAMPLES_PER_BATCH === 0) await this.s.sink.endBatch();
     }
     const notes = [...result.warnings];
     if (result.samples.length > 0 && this.s.options.sampleSheet === null && !this.s.options.defaultMrnSystemConfigured) {

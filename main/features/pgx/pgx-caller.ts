@@ -217,11 +217,7 @@ class StreamingPgxCaller implements PgxCaller {
   }
 
   needsRecord(chrom: string, pos: number, end: number): boolean {
-    if (chrom !== this.lastChrom) {
-      this.lastChrom = chrom;
-      this.lastIndex = this.index.get(chromKey(chrom));
-    }
-    const index = this.lastIndex;
+    const index = this.chromIndex(chrom);
     if (index === undefined) return false;
     if (index.byPos.has(pos)) return true;
     if (end <= pos) return false;
@@ -230,16 +226,21 @@ class StreamingPgxCaller implements PgxCaller {
   }
 
   feed(record: VcfRecord): void {
-    if (record.chrom !== this.lastChrom) {
-      this.lastChrom = record.chrom;
-      this.lastIndex = this.index.get(chromKey(record.chrom));
-    }
-    const chrom = this.lastIndex;
+    const chrom = this.chromIndex(record.chrom);
     if (chrom === undefined) return;
     const site = chrom.byPos.get(record.pos);
     if (site !== undefined) this.readSite(record, site);
     if (record.end > record.pos && record.alt.every((a) => BLOCK_ALTS.has(a)))
       this.readReferenceBlock(record, chrom);
+  }
+
+  /** The defining sites on CHROM, remembered while consecutive lines stay on one chromosome. */
+  private chromIndex(chrom: string): ChromIndex | undefined {
+    if (chrom !== this.lastChrom) {
+      this.lastChrom = chrom;
+      this.lastIndex = this.index.get(chromKey(chrom));
+    }
+    return this.lastIndex;
   }
 
   resultFor(slot: number): PgxSampleResult {
