@@ -12,14 +12,20 @@ import { sql } from '../../main/store/sql.ts';
 
 const IMP = 'http://terminology.hl7.org/CodeSystem/v3-ActCode|IMP';
 
-test('imaging studies dated within the stay are counted, those outside are not', () => {
+/** A migrated in-memory store with one import batch and one patient with one inpatient stay. */
+function storeWithStay(pseudonym: string, n: number, startDay: number, endDay: number, demographics = sql`NULL, NULL`) {
   const db = openMemory();
   migrate(db);
   db.run(sql`INSERT INTO import_batch (id, started_at, status, policy_name, policy_version) VALUES (1, '2026-01-01T00:00:00Z', 'done', 'p', '1')`);
-  db.run(sql`INSERT INTO patient (pseudonym, sex, age_group, first_batch_id) VALUES ('aa11', 'female', '60-64', 1)`);
-  const stay = { resourceType: 'Encounter', id: 'enc-1', status: 'finished', class: { code: 'IMP' } };
+  db.run(sql`INSERT INTO patient (pseudonym, sex, age_group, first_batch_id) VALUES (${pseudonym}, ${demographics}, 1)`);
+  const stay = { resourceType: 'Encounter', id: `enc-${n}`, status: 'finished', class: { code: 'IMP' } };
   db.run(sql`INSERT INTO resource (key, type, pseudonym, start_day, end_day, codes, body, batch_id)
-    VALUES ('k-enc-1', 'Encounter', 'aa11', 1000, 1006, ${JSON.stringify([IMP])}, ${JSON.stringify(stay)}, 1)`);
+    VALUES (${`k-enc-${n}`}, 'Encounter', ${pseudonym}, ${startDay}, ${endDay}, ${JSON.stringify([IMP])}, ${JSON.stringify(stay)}, 1)`);
+  return db;
+}
+
+test('imaging studies dated within the stay are counted, those outside are not', () => {
+  const db = storeWithStay('aa11', 1, 1000, 1006, sql`'female', '60-64'`);
   for (const [uid, day] of [['2.25.1', 999], ['2.25.2', 1000], ['2.25.3', 1004], ['2.25.4', 1006], ['2.25.5', 1007], ['2.25.6', null]] as const) {
     db.run(sql`INSERT INTO imaging_study (study_uid, pseudonym, modalities, study_day, batch_id) VALUES (${uid}, 'aa11', 'CT', ${day}, 1)`);
   }
@@ -31,13 +37,7 @@ test('imaging studies dated within the stay are counted, those outside are not',
 });
 
 test('storing a dated study marks the patient stale, and a refresh picks the study up', () => {
-  const db = openMemory();
-  migrate(db);
-  db.run(sql`INSERT INTO import_batch (id, started_at, status, policy_name, policy_version) VALUES (1, '2026-01-01T00:00:00Z', 'done', 'p', '1')`);
-  db.run(sql`INSERT INTO patient (pseudonym, first_batch_id) VALUES ('bb22', 1)`);
-  const stay = { resourceType: 'Encounter', id: 'enc-2', status: 'finished', class: { code: 'IMP' } };
-  db.run(sql`INSERT INTO resource (key, type, pseudonym, start_day, end_day, codes, body, batch_id)
-    VALUES ('k-enc-2', 'Encounter', 'bb22', 50, 53, ${JSON.stringify([IMP])}, ${JSON.stringify(stay)}, 1)`);
+  const db = storeWithStay('bb22', 2, 50, 53);
   db.run(sql`INSERT INTO admission_features_stale (pseudonym) VALUES ('bb22')`);
   refreshIndexAdmissions(db);
   assert.equal(readIndexAdmissions(db)[0]!.features.imagingStudiesDuringStay, 0);
@@ -57,13 +57,7 @@ test('storing a dated study marks the patient stale, and a refresh picks the stu
 });
 
 test('a cache computed under another feature-set version is recomputed before it is read', () => {
-  const db = openMemory();
-  migrate(db);
-  db.run(sql`INSERT INTO import_batch (id, started_at, status, policy_name, policy_version) VALUES (1, '2026-01-01T00:00:00Z', 'done', 'p', '1')`);
-  db.run(sql`INSERT INTO patient (pseudonym, first_batch_id) VALUES ('cc33', 1)`);
-  const stay = { resourceType: 'Encounter', id: 'enc-3', status: 'finished', class: { code: 'IMP' } };
-  db.run(sql`INSERT INTO resource (key, type, pseudonym, start_day, end_day, codes, body, batch_id)
-    VALUES ('k-enc-3', 'Encounter', 'cc33', 10, 12, ${JSON.stringify([IMP])}, ${JSON.stringify(stay)}, 1)`);
+  const db = storeWithStay('cc33', 3, 10, 12);
   refreshIndexAdmissions(db);
   // As an older version would have left it: a row without the newer feature, no stale mark.
   const [row] = readIndexAdmissions(db);
