@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { InvalidInputError } from '../util/errors.ts';
 import { detectInputKind, listInputFiles } from './input-files.ts';
+import { peekInputBytes } from './input-text-stream.ts';
 
 const dataDir = fileURLToPath(new URL('../../../shared/data/', import.meta.url));
 const NO_DATA = `shared test data not found at ${dataDir}`;
@@ -55,6 +56,29 @@ test('a path that does not exist is an InvalidInputError naming the path', async
     return true;
   });
   await assert.rejects(detectInputKind(missing), InvalidInputError);
+});
+
+test('a peek stops after the first few KB only when the caller can decide from them, and never for gzip', async () => {
+  await withTempDir(async (dir) => {
+    const bytes = Buffer.alloc(100_000, 0x61);
+    bytes.write('DICM', 128, 'latin1');
+    await writeFile(join(dir, 'plain'), bytes);
+    await writeFile(join(dir, 'plain.gz'), gzipSync(bytes));
+    const seen: number[] = [];
+    const decides = (answer: boolean) => (head: Buffer) => {
+      seen.push(head.length);
+      return answer;
+    };
+    assert.deepEqual(await peekInputBytes(join(dir, 'plain'), 65_536, decides(true)), bytes.subarray(0, 4096));
+    assert.deepEqual(await peekInputBytes(join(dir, 'plain'), 65_536, decides(false)), bytes.subarray(0, 65_536));
+    assert.deepEqual(await peekInputBytes(join(dir, 'plain'), 65_536), bytes.subarray(0, 65_536));
+    assert.deepEqual(seen, [4096, 4096]);
+    assert.deepEqual(await peekInputBytes(join(dir, 'plain.gz'), 65_536, decides(true)), bytes.subarray(0, 65_536));
+    assert.deepEqual(seen, [4096, 4096], 'gzip content is not offered to the caller before it is inflated');
+    // Shorter than the first read: the whole file, and no second read.
+    await writeFile(join(dir, 'short'), bytes.subarray(0, 1000));
+    assert.deepEqual(await peekInputBytes(join(dir, 'short'), 65_536, decides(false)), bytes.subarray(0, 1000));
+  });
 });
 
 test('detects FHIR JSON, NDJSON (by content, by name, gzipped) and unknown files', async () => {

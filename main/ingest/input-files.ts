@@ -92,18 +92,21 @@ function looksLikeDicomWithoutPreamble(bytes: Buffer): boolean {
   return groupBe === 0x0008 && DICOM_VRS.has(vr);
 }
 
+/** PS3.10 7.1: a 128-byte preamble, then 'DICM'. */
+const hasDicomPrefix = (head: Buffer) => head.length >= 132 && head.toString('latin1', 128, 132) === 'DICM';
+
 /** Detects the kind of an input file from its (gunzipped) first bytes; 'unknown' if none fits. */
 export async function detectInputKind(path: string): Promise<InputKind> {
   let head: Buffer;
   try {
-    head = await peekInputBytes(path);
+    head = await peekInputBytes(path, undefined, hasDicomPrefix);
   } catch (error) {
     if (error instanceof InvalidInputError && error.code === 'input-not-found')
       throw notFound(path);
     throw error;
   }
   const name = basename(path);
-  if (head.length >= 132 && head.toString('latin1', 128, 132) === 'DICM') return 'dicom';
+  if (hasDicomPrefix(head)) return 'dicom';
   if (name.toUpperCase() === 'DICOMDIR' && head.length > 0) return 'dicom';
   const text = head.toString('utf8');
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;

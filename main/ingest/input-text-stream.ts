@@ -1,6 +1,7 @@
 // Reads an input file as a stream of UTF-8 text or peeks at its first bytes, gunzipping
 // transparently when the content (not the name) starts with the gzip magic 1f 8b. BGZF
 // (bgzip, used for VCF) is a series of gzip members, which zlib's gunzip reads through.
+import { closeSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { pipeline, Readable } from 'node:stream';
@@ -46,17 +47,31 @@ function readFailure(error: unknown, path: string): Error {
   );
 }
 
-async function readRawPrefix(path: string, maxBytes: number): Promise<Buffer> {
-  let handle;
+/** The first read of a peek: enough for every decision made on a file's first bytes but JSON's. */
+const FIRST_PEEK_BYTES = 4096;
+
+/**
+ * Blocking on purpose: files are classified on the import thread, never the UI's, and for
+ * thousands of small DICOM files a blocking open, read and close cost a fraction of three round
+ * trips each through libuv's thread pool.
+ */
+function readRawPrefix(path: string, maxBytes: number, enough?: (head: Buffer) => boolean): Buffer {
+  let fd: number | undefined;
   try {
-    handle = await open(path, 'r');
-    const buffer = Buffer.alloc(maxBytes);
-    const { bytesRead } = await handle.read(buffer, 0, maxBytes, 0);
-    return buffer.subarray(0, bytesRead);
+    fd = openSync(path, 'r');
+    // Thousands of DICOM files are told apart by their first 132 bytes: read a little first, and
+    // the rest of `maxBytes` only when the caller cannot decide from that.
+    const first = enough ? Math.min(maxBytes, FIRST_PEEK_BYTES) : maxBytes;
+    const head = Buffer.allocUnsafe(first);
+    const bytesRead = readSync(fd, head, 0, first, 0);
+    if (bytesRead < first || first === maxBytes || enough?.(head)) return head.subarray(0, bytesRead);
+    const buffer = Buffer.allocUnsafe(maxBytes);
+    head.copy(buffer);
+    return buffer.subarray(0, first + readSync(fd, buffer, first, maxBytes - first, first));
   } catch (error) {
     throw readFailure(error, path);
   } finally {
-    await handle?.close();
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
@@ -79,9 +94,12 @@ function gunzipPrefix(compressed: Buffer, maxBytes: number): Promise<Buffer> {
   });
 }
 
-/** The first `maxBytes` bytes of the file's content, decompressed if it is gzip. */
-export async function peekInputBytes(path: string, maxBytes = 64 * 1024): Promise<Buffer> {
-  const raw = await readRawPrefix(path, maxBytes);
+/**
+ * The first `maxBytes` bytes of the file's content, decompressed if it is gzip. `enough`, when
+ * given, sees the first few KB of a file that is not gzip: if it returns true, those are returned.
+ */
+export async function peekInputBytes(path: string, maxBytes = 64 * 1024, enough?: (rawHead: Buffer) => boolean): Promise<Buffer> {
+  const raw = readRawPrefix(path, maxBytes, enough && ((head) => !isGzipMagic(head) && enough(head)));
   return isGzipMagic(raw) ? gunzipPrefix(raw, maxBytes) : raw;
 }
 

@@ -3,7 +3,7 @@
 // (gdcmanon, the reference tool, runs on one thread). Only paths go in and facts come out: each
 // worker reads, de-identifies and stores its file itself (dicom-deid-worker.ts).
 import { availableParallelism } from 'node:os';
-import type { Worker } from 'node:worker_threads';
+import type { Worker, WorkerOptions } from 'node:worker_threads';
 import type { DeidentifiedInstanceSummary, DicomRejectionCode } from '../deid/dicom/deidentify-dicom.ts';
 import type { DicomDeidOptions } from '../deid/dicom/dicom-deid-options.ts';
 import type { MrnSystemMapping } from '../deid/dicom/mrn-system-mapping.ts';
@@ -60,8 +60,15 @@ interface Task {
 
 interface PoolWorker {
   worker: Worker;
-  task: Task | null;
+  /** Posted to this worker and not answered yet, oldest first (a worker answers in order). */
+  tasks: Task[];
 }
+
+/**
+ * Tasks posted to one worker at a time: the next file is already waiting when the worker answers,
+ * so it never idles while this thread reads the answer and posts more.
+ */
+const TASKS_PER_WORKER = 2;
 
 export class DicomDeidPool {
   private readonly workers: PoolWorker[] = [];
@@ -72,6 +79,8 @@ export class DicomDeidPool {
   constructor(
     private readonly init: DicomDeidWorkerInit,
     private readonly size = defaultDicomThreads(),
+    /** Starts one worker; tests put a stand-in here to see how the pool survives a crash. */
+    private readonly start: (options: WorkerOptions) => Worker = (options) => startWorker('dicom-deid-worker', import.meta.url, options),
   ) {}
 
   /** De-identifies and stores one file; rejects only when a worker dies on it. */
@@ -85,36 +94,44 @@ export class DicomDeidPool {
 
   private dispatch(): void {
     while (this.queue.length > 0) {
-      let idle = this.workers.find((w) => w.task === null);
-      if (!idle && this.workers.length < this.size) idle = this.spawn();
-      if (!idle) return;
+      let target: PoolWorker | undefined;
+      // The least busy worker; a new one while the pool is below its size and all are busy.
+      for (const w of this.workers) if (!target || w.tasks.length < target.tasks.length) target = w;
+      if ((!target || target.tasks.length > 0) && this.workers.length < this.size) target = this.spawn();
+      if (!target || target.tasks.length >= TASKS_PER_WORKER) return;
       const task = this.queue.shift()!;
-      idle.task = task;
-      idle.worker.postMessage({ id: task.id, path: task.path, maxBytes: task.maxBytes } satisfies DicomDeidRequest);
+      target.tasks.push(task);
+      target.worker.postMessage({ id: task.id, path: task.path, maxBytes: task.maxBytes } satisfies DicomDeidRequest);
     }
   }
 
   private spawn(): PoolWorker {
     // A larger young generation: parsing allocates short-lived objects by the million.
-    const worker = startWorker('dicom-deid-worker', import.meta.url, { workerData: this.init, resourceLimits: { maxYoungGenerationSizeMb: 48 } });
-    const entry: PoolWorker = { worker, task: null };
+    const worker = this.start({ workerData: this.init, resourceLimits: { maxYoungGenerationSizeMb: 48 } });
+    const entry: PoolWorker = { worker, tasks: [] };
     this.workers.push(entry);
     worker.on('message', (reply: DicomDeidReply) => {
-      const task = entry.task;
-      entry.task = null;
+      const task = entry.tasks[0];
       if (task && task.id === reply.id) {
+        entry.tasks.shift();
         const { id: _id, ...result } = reply;
         task.resolve(result as DicomDeidResult);
       }
       this.dispatch();
     });
-    // A crashed worker (a bug, or memory exhausted by one huge file) fails only its own file.
+    // A crashed worker (a bug, or memory exhausted by one huge file) fails only the file it was on;
+    // the files waiting behind it go back to the front of the queue for another worker.
     const lost = (message: string) => {
       const index = this.workers.indexOf(entry);
       if (index >= 0) this.workers.splice(index, 1);
-      entry.task?.reject(new Error(message));
-      entry.task = null;
-      if (!this.closed) this.dispatch();
+      const [current, ...waiting] = entry.tasks.splice(0);
+      current?.reject(new Error(message));
+      if (this.closed) {
+        for (const task of waiting) task.reject(new Error('the DICOM de-identification pool is closed'));
+        return;
+      }
+      this.queue.unshift(...waiting);
+      this.dispatch();
     };
     worker.on('error', (error) => lost(`the de-identification worker failed (${error.message})`));
     worker.on('exit', (code) => lost(`the de-identification worker stopped (exit code ${code})`));

@@ -53,16 +53,33 @@ function open(file: string, readonly: boolean): Database.Database {
   return db;
 }
 
-function wrapReads(db: Database.Database) {
+/** Statements kept per connection: preparing costs more than running the small per-record lookups. */
+const MAX_CACHED_STATEMENTS = 200;
+
+/** The connection's statement for `text`, prepared once (queries are constant texts with parameters). */
+function statementCache(db: Database.Database): (text: string) => Database.Statement<SqlValue[]> {
+  const cache = new Map<string, Database.Statement<SqlValue[]>>();
+  return (text) => {
+    let statement = cache.get(text);
+    if (statement === undefined) {
+      if (cache.size >= MAX_CACHED_STATEMENTS) cache.delete(cache.keys().next().value!);
+      statement = db.prepare<SqlValue[]>(text);
+      cache.set(text, statement);
+    }
+    return statement;
+  };
+}
+
+function wrapReads(db: Database.Database, statement: (text: string) => Database.Statement<SqlValue[]>) {
   return {
     all<T>(query: SqlQuery): T[] {
-      return db.prepare(query.text).all(...query.params) as T[];
+      return statement(query.text).pluck(false).all(...query.params) as T[];
     },
     get<T>(query: SqlQuery): T | undefined {
-      return db.prepare(query.text).get(...query.params) as T | undefined;
+      return statement(query.text).pluck(false).get(...query.params) as T | undefined;
     },
     pluck<T>(query: SqlQuery): T | undefined {
-      return db.prepare(query.text).pluck().get(...query.params) as T | undefined;
+      return statement(query.text).pluck(true).get(...query.params) as T | undefined;
     },
     close() {
       db.close();
@@ -72,11 +89,12 @@ function wrapReads(db: Database.Database) {
 
 export function openWritable(file: string): WritableDB {
   const db = open(file, false);
+  const statement = statementCache(db);
   return {
     readonly: false,
-    ...wrapReads(db),
+    ...wrapReads(db, statement),
     run(query) {
-      const result = db.prepare(query.text).run(...query.params);
+      const result = statement(query.text).run(...query.params);
       return { changes: result.changes, lastInsertRowid: result.lastInsertRowid };
     },
     exec(script) {
@@ -99,7 +117,7 @@ export function openWritable(file: string): WritableDB {
 
 export function openReadable(file: string): ReadableDB {
   const db = open(file, true);
-  return { readonly: true, ...wrapReads(db) };
+  return { readonly: true, ...wrapReads(db, statementCache(db)) };
 }
 
 /** An in-memory writable database, for migration tests. */

@@ -10,12 +10,32 @@ import type { CompiledPolicy } from './dicom-deid-policy.ts';
 
 const ascii = (text: string) => Buffer.from(text, 'latin1');
 
+/** Records already built, per options object (a compiled policy's) and data set encoding. */
+const built = new WeakMap<DicomDeidOptions, Map<DicomDataset['encoding'], readonly OutputNode[]>>();
+
 /**
  * Patient Identity Removed = YES, De-identification Method and its Code Sequence (CID 7050,
  * scheme DCM) listing exactly the applied options, and Longitudinal Temporal Information
  * Modified (0028,0303) = MODIFIED when dates were shifted, REMOVED when they were not kept.
+ * The same for every file with these options and encoding: built once, frozen, and shared.
  */
-export function deidentificationRecord(dataset: DicomDataset, options: DicomDeidOptions): OutputNode[] {
+export function deidentificationRecord(dataset: DicomDataset, options: DicomDeidOptions): readonly OutputNode[] {
+  let byEncoding = built.get(options);
+  if (!byEncoding) built.set(options, (byEncoding = new Map()));
+  let record = byEncoding.get(dataset.encoding);
+  if (!record) byEncoding.set(dataset.encoding, (record = deepFreeze(buildRecord(dataset.encoding, options))));
+  return record;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !ArrayBuffer.isView(value) && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function buildRecord(encoding: DicomDataset['encoding'], options: DicomDeidOptions): OutputNode[] {
   const codes = deidentificationMethodCodes(options);
   const method = [`${DICOM_BASIC_PROFILE.version} PS3.15 Basic Profile, DataSpace Node`, ...codes.slice(1).map((code) => code.meaning)];
   return [
@@ -28,7 +48,7 @@ export function deidentificationRecord(dataset: DicomDataset, options: DicomDeid
       undefinedLength: false,
       items: codes.map((code) => ({
         undefinedLength: false,
-        encoding: dataset.encoding,
+        encoding,
         nodes: [
           { kind: 'value', tag: Tags.CodeValue, vr: 'SH', value: ascii(code.value) },
           { kind: 'value', tag: Tags.CodingSchemeDesignator, vr: 'SH', value: ascii('DCM') },
