@@ -1,4 +1,4 @@
-// The `dicom` benchmark of `npm run bench`: 2,000 DICOM instances (real templates from the shared
+// The `dicom` benchmark of `npm run bench`: 2,000 and 10,000 DICOM instances (real templates from the shared
 // corpus plus a 512x512 CT) de-identified by deidentifyDicom on one thread and by GDCM's gdcmanon
 // (single-threaded), then imported through the real pipeline (worker pool over the cores, files
 // stored content-addressed, rows through the writer thread). Prints files/s, MB/s, peak RSS, the
@@ -24,8 +24,14 @@ interface PipelineRun {
   cpuMs: number;
 }
 
+/**
+ * Workload sizes (BENCH_DICOM_FILES, comma-separated): the issue's 2,000 files, and 10,000, where the
+ * import's fixed start-up (threads, code loading and compiling per worker) weighs less, as in a
+ * real imaging export. Each size is generated afresh and compared with gdcmanon on the same files.
+ */
+const DEFAULT_SIZES = '2000,10000';
+
 export async function dicomBench(work: string, bundleEngine: BundleEngine): Promise<void> {
-  const files = Number(process.env.BENCH_DICOM_FILES ?? 2000);
   const root = fileURLToPath(new URL('..', import.meta.url));
   const benchWorker = join(work, 'dicom-bench-worker.mjs');
   await build({
@@ -34,6 +40,14 @@ export async function dicomBench(work: string, bundleEngine: BundleEngine): Prom
     // Bundled CommonJS dependencies (dicom-parser) call require; ESM has none.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   });
+  const bundle = await bundleEngine(join(root, 'bench', 'dicom-import-child.ts'));
+  for (const files of (process.env.BENCH_DICOM_FILES ?? DEFAULT_SIZES).split(',').map(Number)) {
+    console.log(`\n-- ${files} files --`);
+    await benchOneSize(work, root, benchWorker, bundle, files);
+  }
+}
+
+async function benchOneSize(work: string, root: string, benchWorker: string, bundle: { script: string; workerDir: string }, files: number): Promise<void> {
   const figures = await benchDicomDeid(join(work, 'dicom'), {
     files,
     rounds: Number(process.env.BENCH_DICOM_ROUNDS ?? 3),
@@ -41,7 +55,6 @@ export async function dicomBench(work: string, bundleEngine: BundleEngine): Prom
   });
 
   // The real pipeline: default threads (one per core), then pinned to one de-identification thread.
-  const bundle = await bundleEngine(join(root, 'bench', 'dicom-import-child.ts'));
   const gdcm = figures.gdcmanon;
   const rows: Record<string, Record<string, string | number>> = {};
   for (const [label, threads] of [['pipeline, all cores', ''], ['pipeline, 1 thread', '1']] as const) {
