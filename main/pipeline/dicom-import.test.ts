@@ -4,30 +4,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_DICOM_DEID_OPTIONS } from '../deid/dicom/dicom-deid-options.ts';
 import { syntheticCtInstance, writeInstanceWithDcmjs } from '../deid/dicom/marker-fixture.ts';
 import { EMPTY_MRN_SYSTEM_MAPPING } from '../deid/dicom/mrn-system-mapping.ts';
 import { createPseudonymKey } from '../deid/pseudonym-key.ts';
 import type { InputFile } from '../ingest/input-files.ts';
-import { openReadable, openWritable } from '../store/database.ts';
-import { createImportBatch } from '../store/import-writer.ts';
-import { migrate } from '../store/migrations/index.ts';
+import { openReadable } from '../store/database.ts';
 import { sql } from '../store/sql.ts';
 import { DicomImporter } from './dicom-import.ts';
+import { importStoreFixture } from './import-store-fixture.ts';
 import { newTally } from './import-progress.ts';
 import { ImportSink } from './store-sink.ts';
 
 function setup(t: { after(fn: () => void): void }, count: number) {
-  const dir = mkdtempSync(join(tmpdir(), 'dicom-importer-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const databaseFile = join(dir, 'dataspace.sqlite');
-  const db = openWritable(databaseFile);
-  migrate(db);
-  const batchId = createImportBatch(db, { name: 'test', version: '1' });
-  db.close();
+  const { dir, databaseFile, batchId } = importStoreFixture(t, 'dicom-importer-');
   const files: InputFile[] = [];
   for (let i = 0; i < count; i++) {
     const path = join(dir, `in-${i}.dcm`);
