@@ -39,8 +39,6 @@ export interface DicomImportServices {
 export const MAX_DICOM_FILE_BYTES = 2 * 1024 ** 3 - 1;
 /** Files per transaction: a commit per file would dominate for thousands of small instances. */
 const FILES_PER_TRANSACTION = 64;
-/** Files de-identified ahead of importFiles at most: their results are small, the files on disk. */
-const PREFETCH_LIMIT = 256;
 const HELD_BACK = 'DICOM held back for review';
 const DICOMDIR = 'DICOMDIR';
 
@@ -60,8 +58,6 @@ export class DicomImporter {
   /** SOP Instance UID → file SHA-256 of instances stored by this job (not yet visible to reads). */
   private readonly storedThisJob = new Map<string, string>();
   private readonly patientsThisJob = new Set<string>();
-  /** Files handed to the workers by prefetch, by path, until importFiles reaches them. */
-  private readonly early = new Map<string, { fingerprint: string; result: Promise<DicomDeidResult | null> }>();
   private unmappedIssuer = 0;
   private uncommitted = 0;
   private started = false;
@@ -71,18 +67,6 @@ export class DicomImporter {
     compilePolicy(s.run.options);
     this.threads = Math.max(1, s.run.threads ?? defaultDicomThreads());
     this.pool = new DicomDeidPool({ secret: s.secret, options: s.run.options, mrnSystems: s.run.mrnSystems, dataDir: s.run.dataDir }, this.threads);
-  }
-
-  /**
-   * Hands a file to the workers before its turn, while the job's other files are still being
-   * classified, so the workers start at once. Its rows are still written by importFiles, in file
-   * order; at most PREFETCH_LIMIT results wait for it.
-   */
-  prefetch(file: InputFile): void {
-    if (this.early.size >= PREFETCH_LIMIT || this.s.signal.aborted) return;
-    const fingerprint = this.fingerprint(file);
-    if (this.s.sink.isFileCompleted(fingerprint)) return;
-    this.early.set(file.path, { fingerprint, result: this.deidentify(file) });
   }
 
   /** Imports the files, several at a time; files already imported unchanged are skipped. */
@@ -98,20 +82,18 @@ export class DicomImporter {
     const ahead: { file: InputFile; tally: FileTally; fingerprint: string; result: Promise<DicomDeidResult | null> }[] = [];
     const limit = this.threads * 4;
     for (const { file, tally } of files) {
-      const early = this.early.get(file.path);
-      this.early.delete(file.path);
-      // After Cancel, files already handed to a worker still get their rows (see below).
-      if (this.s.signal.aborted && !early) continue;
+      if (this.s.signal.aborted) break;
       tally.kind = 'dicom';
-      const fingerprint = early?.fingerprint ?? this.fingerprint(file);
-      if (!early && this.s.sink.isFileCompleted(fingerprint)) {
+      // The same key as FHIR files (import-run.ts): path, size and mtime, never stored in clear.
+      const fingerprint = opaqueKey(this.s.key, 'source-file', `${file.path}|${file.bytes}|${file.mtimeMs}`);
+      if (this.s.sink.isFileCompleted(fingerprint)) {
         tally.state = 'skipped';
         tally.bytesRead = file.bytes;
         tally.message = 'already imported (unchanged since)';
         continue;
       }
       tally.state = 'running';
-      ahead.push({ file, tally, fingerprint, result: early?.result ?? this.deidentify(file) });
+      ahead.push({ file, tally, fingerprint, result: this.pool.run(file.path, MAX_DICOM_FILE_BYTES).catch(() => null) });
       if (ahead.length >= limit) await this.take(ahead.shift()!);
     }
     // Files already handed to a worker finish even after Cancel: each is one small unit of work.
@@ -133,24 +115,7 @@ export class DicomImporter {
   }
 
   async close(): Promise<void> {
-    // Files de-identified ahead whose turn never came (the job failed, or was cancelled before
-    // its DICOM files): no row will name them, so the copies this job created go again.
-    const kept = new Set(this.storedThisJob.values());
-    for (const { result } of this.early.values()) {
-      const r = await result;
-      if (r?.outcome === 'ok' && r.created && !kept.has(r.outputSha256)) removeDicomFile(this.s.run.dataDir, r.relativePath);
-    }
-    this.early.clear();
     await this.pool.close();
-  }
-
-  /** The same key as FHIR files (import-run.ts): path, size and mtime, never stored in clear. */
-  private fingerprint(file: InputFile): string {
-    return opaqueKey(this.s.key, 'source-file', `${file.path}|${file.bytes}|${file.mtimeMs}`);
-  }
-
-  private deidentify(file: InputFile): Promise<DicomDeidResult | null> {
-    return this.pool.run(file.path, MAX_DICOM_FILE_BYTES).catch(() => null);
   }
 
   private async take(item: { file: InputFile; tally: FileTally; fingerprint: string; result: Promise<DicomDeidResult | null> }): Promise<void> {

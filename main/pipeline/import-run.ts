@@ -42,16 +42,13 @@ export interface ImportRunHooks {
 }
 
 /** Patient files first, so most references resolve on first sight; then the rest in stable order. */
-async function classify(files: InputFile[], onKind: (file: InputFile, kind: InputKind) => void): Promise<{ file: InputFile; kind: InputKind }[]> {
+async function classify(files: InputFile[]): Promise<{ file: InputFile; kind: InputKind }[]> {
   // Detection reads a few KB per file; sequential awaits cost more than the reads for thousands
   // of small DICOM files, so a few run at a time (the order of `out` stays the files' order).
   const out: { file: InputFile; kind: InputKind }[] = new Array(files.length);
   let next = 0;
   const detect = async () => {
-    for (let i = next++; i < files.length; i = next++) {
-      out[i] = { file: files[i]!, kind: await detectInputKind(files[i]!.path) };
-      onKind(files[i]!, out[i]!.kind);
-    }
+    for (let i = next++; i < files.length; i = next++) out[i] = { file: files[i]!, kind: await detectInputKind(files[i]!.path) };
   };
   await Promise.all(Array.from({ length: Math.min(16, files.length) }, detect));
   const rank = (f: { file: InputFile; kind: InputKind }) =>
@@ -110,6 +107,10 @@ export async function runImport(request: ImportRunRequest, hooks: ImportRunHooks
     const files = await listInputFiles(request.paths);
     files.forEach((f, i) => tallies.push(newTally(i, f.path, f.bytes)));
     progress(true);
+    const ordered = await classify(files);
+    const vcfImporter = request.vcf
+      ? new VcfImporter({ sink, key, options: request.vcf, report, signal: hooks.signal, onStateChange: () => progress(true) })
+      : null;
     const dicomImporter = request.dicom
       ? new DicomImporter({
           sink, key, secret: request.secret, report, signal: hooks.signal, onStateChange: () => progress(),
@@ -117,16 +118,10 @@ export async function runImport(request: ImportRunRequest, hooks: ImportRunHooks
           run: { ...request.dicom, threads: request.dicom.threads ?? (Number(process.env.DATASPACE_IMPORT_SHARDS) || undefined) },
         })
       : null;
-    const vcfImporter = request.vcf
-      ? new VcfImporter({ sink, key, options: request.vcf, report, signal: hooks.signal, onStateChange: () => progress(true) })
-      : null;
     const dicomFiles: { file: InputFile; tally: FileTally }[] = [];
     const tallyOf = new Map(tallies.map((t) => [t.file, t]));
     const timer = setInterval(() => progress(), hooks.progressIntervalMs ?? 250);
     try {
-      // DICOM files are de-identified while the remaining files are classified; their rows are
-      // still written last, in file order.
-      const ordered = await classify(files, (file, kind) => kind === 'dicom' && dicomImporter?.prefetch(file));
       // FHIR first (its files are ordered first): later VCF alerts read the patients' medications.
       const fhirFiles = ordered.filter((o) => o.kind.startsWith('fhir'));
       if (fhirFiles.length > 0) await importFhirFiles({

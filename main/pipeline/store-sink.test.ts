@@ -2,13 +2,23 @@
 // and close each mean for what is committed, seen from another connection as the app would see it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openReadable } from '../store/database.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openReadable, openWritable } from '../store/database.ts';
+import { createImportBatch } from '../store/import-writer.ts';
 import type { StoredPatient, StoredResource } from '../store/import-writer.ts';
-import { importStoreFixture } from './import-store-fixture.ts';
+import { migrate } from '../store/migrations/index.ts';
 import { ImportSink } from './store-sink.ts';
 
 function setup(t: { after(fn: () => void): void }): { databaseFile: string; batchId: number } {
-  const { databaseFile, batchId } = importStoreFixture(t, 'store-sink-');
+  const dir = mkdtempSync(join(tmpdir(), 'store-sink-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const databaseFile = join(dir, 'dataspace.sqlite');
+  const db = openWritable(databaseFile);
+  migrate(db);
+  const batchId = createImportBatch(db, { name: 'test', version: '1' });
+  db.close();
   return { databaseFile, batchId };
 }
 
