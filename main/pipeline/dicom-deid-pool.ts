@@ -69,6 +69,7 @@ interface PoolWorker {
  * so it never idles while this thread reads the answer and posts more.
  */
 const TASKS_PER_WORKER = 2;
+const POOL_CLOSED = 'the DICOM de-identification pool is closed';
 
 export class DicomDeidPool {
   private readonly workers: PoolWorker[] = [];
@@ -85,7 +86,7 @@ export class DicomDeidPool {
 
   /** De-identifies and stores one file; rejects only when a worker dies on it. */
   run(path: string, maxBytes: number): Promise<DicomDeidResult> {
-    if (this.closed) return Promise.reject(new Error('the DICOM de-identification pool is closed'));
+    if (this.closed) return Promise.reject(new Error(POOL_CLOSED));
     return new Promise((resolve, reject) => {
       this.queue.push({ id: ++this.nextId, path, maxBytes, resolve, reject });
       this.dispatch();
@@ -127,7 +128,7 @@ export class DicomDeidPool {
       const [current, ...waiting] = entry.tasks.splice(0);
       current?.reject(new Error(message));
       if (this.closed) {
-        for (const task of waiting) task.reject(new Error('the DICOM de-identification pool is closed'));
+        for (const task of waiting) task.reject(new Error(POOL_CLOSED));
         return;
       }
       this.queue.unshift(...waiting);
@@ -140,7 +141,7 @@ export class DicomDeidPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const task of this.queue.splice(0)) task.reject(new Error('the DICOM de-identification pool is closed'));
+    for (const task of this.queue.splice(0)) task.reject(new Error(POOL_CLOSED));
     await Promise.all(this.workers.splice(0).map((w) => w.worker.terminate()));
   }
 }

@@ -78,6 +78,12 @@ function apply(ops: StoreOp[], commitNow: boolean): [number, number, number][] {
 
 function applyOps(ops: StoreOp[]): [number, number, number][] {
   const written = new Map<number, [number, number]>();
+  /** Counts a record of file `file` as inserted (or changed) or as already there unchanged. */
+  const count = (file: number, inserted: boolean) => {
+    const counts = written.get(file) ?? [0, 0];
+    counts[inserted ? 0 : 1]++;
+    written.set(file, counts);
+  };
   for (const op of ops) {
     switch (op[0]) {
       case 'patient':
@@ -86,30 +92,18 @@ function applyOps(ops: StoreOp[]): [number, number, number][] {
       case 'alias':
         writer.addAlias(op[1], op[2]);
         break;
-      case 'resource': {
-        const counts = written.get(op[1]) ?? [0, 0];
-        if (writer.upsertResource(op[2])) counts[0]++;
-        else counts[1]++;
-        written.set(op[1], counts);
+      case 'resource':
+        count(op[1], writer.upsertResource(op[2]));
         break;
-      }
-      case 'genomicSample': {
-        const counts = written.get(op[1]) ?? [0, 0];
-        if (genomics.upsertSample(op[2])) counts[0]++;
-        else counts[1]++;
-        written.set(op[1], counts);
+      case 'genomicSample':
+        count(op[1], genomics.upsertSample(op[2]));
         break;
-      }
       case 'imagingPatient':
         imaging.addPatient(op[1]);
         break;
-      case 'imagingInstance': {
-        const counts = written.get(op[1]) ?? [0, 0];
-        if (imaging.addInstance(op[2])) counts[0]++;
-        else counts[1]++;
-        written.set(op[1], counts);
+      case 'imagingInstance':
+        count(op[1], imaging.addInstance(op[2]));
         break;
-      }
       case 'dicomQuarantine':
         imaging.quarantine(op[1]);
         break;
