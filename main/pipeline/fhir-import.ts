@@ -5,6 +5,7 @@ import type { ImportIssue } from '../api/contract.ts';
 import type { FhirDeidentifier } from '../deid/safe-harbor-policy.ts';
 import { dateShiftDays, type PseudonymKey } from '../deid/pseudonym-key.ts';
 import { readFhirFile, type FhirItem } from '../ingest/fhir/fhir-reader.ts';
+import { leadingResourceType } from '../ingest/fhir/ndjson-parser.ts';
 import type { FhirValidator } from '../ingest/fhir/fhir-validator.ts';
 import { medicationNames, pgxIngredientCodes } from '../features/pgx/medication-ingredients.ts';
 import type { FileTally } from './import-progress.ts';
@@ -25,6 +26,13 @@ interface DeferredResource {
  * generation (FHIR bench: 27,500 -> 29,400-30,300 resources/s, 386 -> 351 MB with 500).
  */
 const ITEMS_PER_BATCH = 500;
+
+/**
+ * Resources parsed ahead of de-identification. Parsed resources are large object trees and the
+ * rows made from them are small strings, so each is de-identified soon after it is parsed and
+ * dies young: a scavenge then copies rows, not trees.
+ */
+const PARSED_AHEAD = 50;
 
 /** At most this many resources wait for their Patient; past that they are rejected as orphans. */
 const MAX_DEFERRED = 200_000;
@@ -83,8 +91,18 @@ export class FhirImporter {
     const resolveReference = (ref: string) => fullUrls.get(ref);
     const shard = this.shard;
     const owns = (lineNumber: number) => !shard || lineNumber % shard.count === shard.index;
-    const selectLine = shard ? (n: number, line: string) => owns(n) || PATIENT_LINE.test(line) : undefined;
-    const options = { signal: this.s.signal, onBytes: (n: number) => (tally.bytesRead = n), batchSize: ITEMS_PER_BATCH, selectLine };
+    // NDJSON lines are chosen before they are parsed: a line of a type the store does not keep
+    // is counted from its leading resourceType and never parsed (Bulk Data exports put large
+    // Claim, ExplanationOfBenefit and DocumentReference files beside the clinical ones), and
+    // another shard's line is parsed here only if it is a Patient.
+    const selectLine = (n: number, line: string): boolean => {
+      const type = leadingResourceType(line);
+      if (!owns(n)) return type === undefined ? PATIENT_LINE.test(line) : type === 'Patient';
+      if (type === undefined || this.s.storedTypes.has(type)) return true;
+      this.skip(tally, type);
+      return false;
+    };
+    const options = { signal: this.s.signal, onBytes: (n: number) => (tally.bytesRead = n), batchSize: PARSED_AHEAD, selectLine };
     for await (const items of readFhirFile(path, options)) {
       for (const item of items) {
         if (shard && item.position.startsWith('line ') && !owns(Number(item.position.slice(5)))) {
@@ -98,8 +116,9 @@ export class FhirImporter {
         }
         this.importItem(item, tally, fullUrls, resolveReference);
       }
-      await this.s.sink.endBatch();
+      if (this.s.sink.queued >= ITEMS_PER_BATCH) await this.s.sink.endBatch();
     }
+    await this.s.sink.endBatch();
   }
 
   private writePatient(resource: Record<string, unknown>, fullUrl: string | undefined): void {
@@ -126,8 +145,7 @@ export class FhirImporter {
     const type = resource.resourceType as string;
     if (item.fullUrl && typeof resource.id === 'string') fullUrls.set(item.fullUrl, `${type}/${resource.id}`);
     if (!this.s.storedTypes.has(type)) {
-      tally.skipped++;
-      tally.skippedByType[type] = (tally.skippedByType[type] ?? 0) + 1;
+      this.skip(tally, type);
       return;
     }
     const invalid = this.s.validator.validate(resource);
@@ -220,6 +238,12 @@ export class FhirImporter {
       this.shifts.set(pseudonym, shift);
     }
     return shift;
+  }
+
+  /** A resource of a type the store does not keep: counted, not imported. */
+  private skip(tally: FileTally, type: string): void {
+    tally.skipped++;
+    tally.skippedByType[type] = (tally.skippedByType[type] ?? 0) + 1;
   }
 
   private reject(tally: FileTally, position: string, reason: string, path?: string): void {

@@ -93,6 +93,11 @@ export class ImportSink {
     this.pending.clear();
   }
 
+  /** Operations queued since the last batch was sent. */
+  get queued(): number {
+    return this.ops.length;
+  }
+
   upsertPatient(patient: StoredPatient): void {
     this.ops.push(['patient', patient]);
   }

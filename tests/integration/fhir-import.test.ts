@@ -121,6 +121,20 @@ function writeWorkload(dir: string, patients: number, encountersPerPatient: numb
   return patients + patients * encountersPerPatient;
 }
 
+/**
+ * A Claim file (a type the store does not keep) of `lines` lines: one in the middle is not JSON
+ * but looks complete, the last is cut short. Claims are counted from their leading resourceType
+ * without being parsed, so the first is counted as skipped; the cut one is parsed and rejected.
+ */
+function writeClaims(dir: string, lines: number): { skipped: number; cutLine: string } {
+  const claim = (i: number) => JSON.stringify({ resourceType: 'Claim', id: `c${i}`, status: 'active', patient: { reference: `Patient/p${i}` } });
+  const out = Array.from({ length: lines - 1 }, (_, i) => claim(i));
+  out[Math.floor(lines / 2)] = '{"resourceType":"Claim","id":"broken" "status":}';
+  out.push(claim(lines).slice(0, 40));
+  writeFileSync(join(dir, 'Claim.000.ndjson'), out.join('\n') + '\n');
+  return { skipped: lines - 1, cutLine: `line ${lines}` };
+}
+
 function runCliImport(dataDir: string, input: string, env: Record<string, string> = {}) {
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'main/host/cli.ts'), 'import', input, '--data-dir', dataDir, '--json'], {
     cwd: REPO_ROOT,
@@ -176,6 +190,7 @@ test('an import split across two threads stores exactly what a single-threaded i
   t.after(dir.remove);
   const input = join(dir.path, 'input');
   writeWorkload(input, 6000, 12, true); // about 20 MB: over the size at which imports are split
+  const claims = writeClaims(input, 3000);
   // One initialised data folder, copied, so both imports use the same institution key.
   await (await testEngine(join(dir.path, 'single'))).close();
   cpSync(join(dir.path, 'single'), join(dir.path, 'sharded'), { recursive: true });
@@ -188,6 +203,10 @@ test('an import split across two threads stores exactly what a single-threaded i
   assert.deepEqual(b.totals.accepted, a.totals.accepted);
   assert.equal(a.totals.accepted, 6000 + 72000);
   assert.equal(b.totals.inserted, a.totals.inserted);
+  for (const job of [a, b]) {
+    assert.equal(job.skippedByType.Claim, claims.skipped, 'Claim lines are counted by type, once, in both modes');
+    assert.deepEqual(job.issues.map((i: { position: string }) => i.position), [claims.cutLine], 'the cut Claim line is reported');
+  }
   const dump = (name: string) => {
     const db = new Database(join(dir.path, name, 'dataspace.sqlite'), { readonly: true });
     const rows = {
@@ -203,7 +222,7 @@ test('an import split across two threads stores exactly what a single-threaded i
   assert.deepEqual(dump('sharded'), singleRows);
   // A file is marked complete only once the resources that waited for a later Patient line are
   // stored too (a re-run after a crash skips complete files), so its count includes them.
-  assert.deepEqual(singleRows.files.map((f) => (f as unknown[])[2]).sort(), [4000, 72000 + 2000]);
+  assert.deepEqual(singleRows.files.map((f) => (f as unknown[])[2]).sort(), [0, 4000, 72000 + 2000]); // Claims are skipped
 });
 
 test('a tampered audit row is reported by dataspace audit verify', { timeout: 120_000 }, async (t) => {

@@ -5,11 +5,26 @@ import { isFhirResource, MAX_RESOURCE_CHARS } from './fhir-item.ts';
 import type { FhirItem, FhirTextParser } from './fhir-item.ts';
 
 function isBlank(line: string): boolean {
-  for (let i = 0; i < line.length; i++) {
-    const c = line.charCodeAt(i);
-    if (c !== 0x20 && c !== 0x09 && c !== 0x0d) return false;
-  }
+  for (let i = 0; i < line.length; i++) if (!isBlankChar(line.charCodeAt(i))) return false;
   return true;
+}
+
+const LEADING_TYPE = /^\s*\{\s*"resourceType"\s*:\s*"([A-Za-z]{1,64})"\s*,/;
+
+/**
+ * The resourceType a line declares first, as Bulk Data exports write it
+ * (`{"resourceType":"Claim",...}`), read without parsing the line; undefined when the line does
+ * not start that way or does not end with `}` (a line cut short is left to the parser to report).
+ */
+export function leadingResourceType(line: string): string | undefined {
+  let end = line.length - 1;
+  while (end >= 0 && isBlankChar(line.charCodeAt(end))) end--;
+  if (end < 0 || line.charCodeAt(end) !== 0x7d) return undefined;
+  return LEADING_TYPE.exec(line)?.[1];
+}
+
+function isBlankChar(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0d;
 }
 
 /** Decides before parsing whether a line is read at all (lets parallel readers split a file). */
