@@ -80,12 +80,12 @@ test('a failing batch rolls back the whole open transaction and fails the sink; 
   const sink = new ImportSink({ databaseFile, batchId }, () => undefined);
   sink.upsertPatient(patient('p1'));
   await sink.flush();
-  // Two batches back to back: the second names a patient that does not exist (foreign key).
+  // Two batches back to back: the second breaks a constraint (a resource without a type).
   sink.upsertResource(0, resource('r1', 'p1'));
   await sink.endBatch();
-  sink.upsertResource(0, resource('r2', 'no-such-patient'));
+  sink.upsertResource(0, { ...resource('r2', 'p1'), type: null as unknown as string });
   await sink.endBatch();
-  await assert.rejects(sink.flush(), /The store writer failed: FOREIGN KEY constraint failed/);
+  await assert.rejects(sink.flush(), /The store writer failed: NOT NULL constraint failed: resource.type/);
   assert.equal(committedResources(databaseFile), 0, 'nothing of the failed transaction stays, not even the batch before');
   await assert.rejects(sink.close('failed', () => ({ files: 0, accepted: 0, inserted: 0, rejected: 0, skipped: 0 })));
 

@@ -13,7 +13,7 @@ import { elementValueBytes, findElement } from '../../main/ingest/dicom/dicom-da
 import { Tags } from '../../main/ingest/dicom/dicom-tag.ts';
 import { readDicom } from '../../main/ingest/dicom/read-dicom.ts';
 import { dcmdumpAvailable, dcmdumpProblems } from '../../main/ingest/dicom/shared-test-data.ts';
-import { filesUnder, scanForMarkers, sharedData, tempDir, testEngine, writtenText } from './helpers.ts';
+import { filesUnder, foreignKeyViolations, scanForMarkers, sharedData, tempDir, testEngine, writtenText } from './helpers.ts';
 
 const dicomDir = sharedData('dicom');
 const SKIP_REASON = 'shared DICOM test data (../shared/data/dicom) is absent';
@@ -71,6 +71,7 @@ test('every shared DICOM file imports, or is rejected, held back or skipped with
     const hash = read.ok ? pixelHash(read.dataset) : null;
     if (hash) inputPixels.add(hash);
   }
+  assert.deepEqual(foreignKeyViolations(join(dir.path, 'dataspace.sqlite')), [], 'every instance has its study, series and patient');
   const db = new Database(join(dir.path, 'dataspace.sqlite'), { readonly: true });
   const instances = db.prepare('SELECT relative_path, file_sha256, pixel_sha256 FROM imaging_instance').all() as { relative_path: string; file_sha256: string; pixel_sha256: string | null }[];
   db.close();

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   collectFhirMarkers,
+  foreignKeyViolations,
   readJsonInputs,
   REPO_ROOT,
   scanForMarkers,
@@ -178,6 +179,7 @@ test('killing the import process mid-run loses no committed work and the re-run 
   const cleanJob = JSON.parse(clean.stdout()).import;
   assert.equal(cleanJob.totals.accepted, 3000 + 36000);
   assert.deepEqual(tableCounts(killedDb), tableCounts(join(dir.path, 'clean', 'dataspace.sqlite')));
+  assert.deepEqual(foreignKeyViolations(killedDb), [], 'every resource row has its patient and batch');
 
   const db = new Database(killedDb, { readonly: true });
   const statuses = db.prepare('SELECT status FROM import_batch ORDER BY id').pluck().all();
@@ -218,6 +220,7 @@ test('an import split across two threads stores exactly what a single-threaded i
     db.close();
     return rows;
   };
+  for (const name of ['single', 'sharded']) assert.deepEqual(foreignKeyViolations(join(dir.path, name, 'dataspace.sqlite')), [], name);
   const singleRows = dump('single');
   assert.deepEqual(dump('sharded'), singleRows);
   // A file is marked complete only once the resources that waited for a later Patient line are

@@ -10,6 +10,19 @@ import { createEngine, type Engine } from '../../main/engine.ts';
 import { passphraseKeyProtector } from '../../main/store/key-protector.ts';
 
 export const TEST_PASSPHRASE = 'test-passphrase-123';
+
+/**
+ * Rows whose foreign keys point nowhere. The import's writer connection does not check foreign
+ * keys row by row (store/import-writer.ts), so the import tests check the result instead.
+ */
+export function foreignKeyViolations(databaseFile: string): unknown[] {
+  const db = new Database(databaseFile, { readonly: true });
+  try {
+    return db.pragma('foreign_key_check') as unknown[];
+  } finally {
+    db.close();
+  }
+}
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SHARED_DATA = join(REPO_ROOT, '..', 'shared', 'data');
 

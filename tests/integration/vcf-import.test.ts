@@ -12,7 +12,7 @@ import type { ImportJobState, PgxPatient, VcfImportOptions } from '../../main/ap
 import { syntheticCtInstance, writeInstanceWithDcmjs } from '../../main/deid/dicom/marker-fixture.ts';
 import { VcfCohortWriter } from '../../main/demo/vcf-cohort-writer.ts';
 import { PGX_SITES } from '../../main/demo/pgx-defining-positions.ts';
-import { REPO_ROOT, scanForMarkers, sharedData, tempDir, testEngine, TEST_PASSPHRASE, writtenText } from './helpers.ts';
+import { foreignKeyViolations, REPO_ROOT, scanForMarkers, sharedData, tempDir, testEngine, TEST_PASSPHRASE, writtenText } from './helpers.ts';
 
 const vcfDir = sharedData('vcf');
 const SKIP_REASON = 'shared VCF test data (../shared/data/vcf) is absent';
@@ -268,6 +268,7 @@ test('a VCF sample, a FHIR Patient and a DICOM study with the same MRN share one
     assert.deepEqual(samples.samples.map((s) => s.pseudonym), [pseudonym]);
     const detail = await engine.getPatient({ pseudonym });
     assert.equal(detail?.pgx?.find((r) => r.gene === 'CYP2C19')?.diplotype, '*1/*2');
+    assert.deepEqual(foreignKeyViolations(join(dir.path, 'data', 'dataspace.sqlite')), [], 'every row of the three imports has its patient');
     const db = new Database(join(dir.path, 'data', 'dataspace.sqlite'), { readonly: true });
     const studyPseudonyms = db.prepare('SELECT DISTINCT pseudonym FROM imaging_study').pluck().all();
     db.close();
