@@ -56,37 +56,49 @@ async function fhirBench(): Promise<void> {
   }
   console.log(`FHIR workload: ${workload.resources} resources, ${mb(workload.bytes)} MB NDJSON, ${workload.source}`);
 
-  // Ceiling: read and JSON.parse every line, nothing else, on one thread.
-  let parsed = 0;
-  const t0 = performance.now();
-  for (const file of workload.files) {
-    const lines = createInterface({ input: createReadStream(file, { highWaterMark: 1 << 20 }), crlfDelay: Infinity });
-    for await (const line of lines) if (line) { JSON.parse(line); parsed++; }
-  }
-  const parseSeconds = (performance.now() - t0) / 1000;
-  const ceiling = parsed / parseSeconds;
-
-  const dataDir = join(work, 'fhir-store');
-  rmSync(dataDir, { recursive: true, force: true });
+  // The machine's speed drifts by ±20 % from minute to minute (a shared host), so the ceiling and
+  // the import run in turns, several rounds, and the best of each is compared: the best ceiling is
+  // the hardest bar, and the import's best run is its cost with the least interference.
+  const rounds = Math.max(1, Number(process.env.BENCH_FHIR_ROUNDS ?? 3));
   const bundle = await bundleEngine(join(root, 'bench', 'fhir-import-child.ts'));
-  const child = spawnSync(process.execPath, [bundle.script, dataDir, dir], {
-    cwd: root, encoding: 'utf8', maxBuffer: 1 << 24, env: { ...process.env, DATASPACE_WORKER_DIR: bundle.workerDir },
-  });
-  if (child.status !== 0) throw new Error(`import child failed: ${child.stderr}`);
-  const result = JSON.parse(child.stdout.trim().split('\n').pop()!);
-  // Every resource read counts, as in the ceiling: stored ones are validated, de-identified and
-  // written; others are counted as skipped.
-  const processed = result.accepted + result.rejected + result.skipped;
-  const rate = processed / (result.elapsedMs / 1000);
-  rmSync(dataDir, { recursive: true, force: true });
+  const ceilings: number[] = [];
+  const imports: { rate: number; seconds: number; rssMB: number; cpuMs: number; processed: number; result: Record<string, number | string> }[] = [];
+  for (let round = 0; round < rounds; round++) {
+    // Ceiling: read and JSON.parse every line, nothing else, on one thread.
+    let parsed = 0;
+    const t0 = performance.now();
+    for (const file of workload.files) {
+      const lines = createInterface({ input: createReadStream(file, { highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+      for await (const line of lines) if (line) { JSON.parse(line); parsed++; }
+    }
+    ceilings.push(parsed / ((performance.now() - t0) / 1000));
+
+    const dataDir = join(work, 'fhir-store');
+    rmSync(dataDir, { recursive: true, force: true });
+    const child = spawnSync(process.execPath, [bundle.script, dataDir, dir], {
+      cwd: root, encoding: 'utf8', maxBuffer: 1 << 24, env: { ...process.env, DATASPACE_WORKER_DIR: bundle.workerDir },
+    });
+    if (child.status !== 0) throw new Error(`import child failed: ${child.stderr}`);
+    const result = JSON.parse(child.stdout.trim().split('\n').pop()!);
+    rmSync(dataDir, { recursive: true, force: true });
+    // Every resource read counts, as in the ceiling: stored ones are validated, de-identified and
+    // written; others are counted as skipped.
+    const processed = result.accepted + result.rejected + result.skipped;
+    imports.push({ rate: processed / (result.elapsedMs / 1000), seconds: result.elapsedMs / 1000, rssMB: result.maxRssKB / 1024, cpuMs: result.cpuMs, processed, result });
+    console.log(`round ${round + 1}/${rounds}: ceiling ${Math.round(ceilings.at(-1)!)} resources/s, import ${Math.round(imports.at(-1)!.rate)} resources/s, ${(result.maxRssKB / 1024).toFixed(0)} MB`);
+  }
+  const ceiling = Math.max(...ceilings);
+  const best = imports.reduce((a, b) => (b.rate > a.rate ? b : a));
+  const range = (values: number[]) => `${Math.round(Math.min(...values))}–${Math.round(Math.max(...values))}`;
+  const { result, processed } = best;
 
   console.table({
-    'parse-only ceiling': { 'resources/s': Math.round(ceiling), seconds: parseSeconds.toFixed(1), 'peak RSS MB': '-' },
-    'import end to end': { 'resources/s': Math.round(rate), seconds: (result.elapsedMs / 1000).toFixed(1), 'peak RSS MB': (result.maxRssKB / 1024).toFixed(0) },
+    'parse-only ceiling': { 'resources/s': Math.round(ceiling), seconds: (processed / ceiling).toFixed(1), 'peak RSS MB': '-', [`range over ${rounds}`]: range(ceilings) },
+    'import end to end': { 'resources/s': Math.round(best.rate), seconds: best.seconds.toFixed(1), 'peak RSS MB': best.rssMB.toFixed(0), [`range over ${rounds}`]: range(imports.map((i) => i.rate)) },
   });
-  console.log(`stored ${result.accepted}, rejected ${result.rejected}, skipped (unsupported types) ${result.skipped}; stored resources/s ${Math.round(result.accepted / (result.elapsedMs / 1000))}`);
-  console.log(`CPU time (all threads): ${(result.cpuMs / 1000).toFixed(1)} s = ${((1000 * result.cpuMs) / processed).toFixed(1)} µs per resource; parse-only ${((1e6 * parseSeconds) / parsed).toFixed(1)} µs per resource`);
-  console.log(`import/ceiling = ${((100 * rate) / ceiling).toFixed(0)}% (target ≥ 40%); target ≥ 25,000 resources/s, peak RSS < 400 MB; state ${result.state}, rejected ${result.rejected}`);
+  console.log(`stored ${result.accepted}, rejected ${result.rejected}, skipped (unsupported types) ${result.skipped}; stored resources/s ${Math.round(Number(result.accepted) / best.seconds)}`);
+  console.log(`CPU time (all threads): ${(best.cpuMs / 1000).toFixed(1)} s = ${((1000 * best.cpuMs) / processed).toFixed(1)} µs per resource; parse-only ${(1e6 / ceiling).toFixed(1)} µs per resource`);
+  console.log(`peak RSS over all rounds ${Math.max(...imports.map((i) => i.rssMB)).toFixed(0)} MB; import/ceiling = ${((100 * best.rate) / ceiling).toFixed(0)}% best against best (target ≥ 40%), each round ${imports.map((i, n) => `${((100 * i.rate) / ceilings[n]!).toFixed(0)}%`).join(', ')}; target ≥ 25,000 resources/s, peak RSS < 400 MB; state ${result.state}, rejected ${result.rejected}`);
 }
 
 const benches: Record<string, () => Promise<void>> = { fhir: fhirBench, vcf: () => vcfBench(work, bundleEngine), demo: () => demoBench(work, bundleEngine), dicom: () => dicomBench(work, bundleEngine), statistics: statisticsReleaseBench, scoring: () => scoringBench(work, bundleEngine) };
