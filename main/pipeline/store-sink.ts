@@ -5,7 +5,7 @@
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import type { ReadableDB } from '../store/database.ts';
 import { openReadable } from '../store/database.ts';
-import type { SourceFileRecord, StoredPatient, StoredResource } from '../store/import-writer.ts';
+import { resourceRow, type SourceFileRecord, type StoredPatient, type StoredResource, type StoredResourceRow } from '../store/import-writer.ts';
 import type { StoredGenomicSample } from '../store/genomics-writer.ts';
 import type { QuarantineRecord, StoredImagingInstance, StoredImagingPatient } from '../store/imaging-writer.ts';
 import { sql } from '../store/sql.ts';
@@ -15,7 +15,7 @@ import { startWorker } from '../util/worker-entry.ts';
 export type StoreOp =
   | ['patient', StoredPatient]
   | ['alias', string, string]
-  | ['resource', number, StoredResource]
+  | ['resource', number, StoredResourceRow]
   | ['genomicSample', number, StoredGenomicSample]
   | ['imagingPatient', StoredImagingPatient]
   | ['imagingInstance', number, StoredImagingInstance]
@@ -107,7 +107,7 @@ export class ImportSink {
   }
 
   upsertResource(fileIndex: number, resource: StoredResource): void {
-    this.ops.push(['resource', fileIndex, resource]);
+    this.ops.push(['resource', fileIndex, resourceRow(resource)]);
   }
 
   /** A linked VCF sample with its PGx calls; counted as one record of file `fileIndex`. */

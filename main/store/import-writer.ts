@@ -30,6 +30,17 @@ export interface StoredResource {
   body: string;
 }
 
+/**
+ * A resource row as it travels to the writer thread: a flat tuple, codes already JSON. Structured
+ * cloning writes no property names for an array, and the import threads sent 285,000 of these per
+ * 500 MB of NDJSON.
+ */
+export type StoredResourceRow = [key: string, type: string, pseudonym: string, startDay: number | null, endDay: number | null, codesJson: string, body: string];
+
+export function resourceRow(r: StoredResource): StoredResourceRow {
+  return [r.key, r.type, r.pseudonym, r.startDay, r.endDay, JSON.stringify(r.codes), r.body];
+}
+
 export interface SourceFileRecord {
   fingerprint: string;
   kind: string;
@@ -131,12 +142,11 @@ export class ImportWriter {
   }
 
   /** Returns true when the row was inserted or changed, false when it was already there as is. */
-  upsertResource(r: StoredResource): boolean {
-    const result = this.upsertResourceStmt.run(
-      r.key, r.type, r.pseudonym, r.startDay, r.endDay, JSON.stringify(r.codes), r.body, this.batchId,
-    );
+  upsertResource(row: StoredResourceRow): boolean {
+    const [key, type, pseudonym, startDay, endDay, codesJson, body] = row;
+    const result = this.upsertResourceStmt.run(key, type, pseudonym, startDay, endDay, codesJson, body, this.batchId);
     if (result.changes === 0) return false;
-    if (ADMISSION_TYPES.has(r.type)) this.markStale(r.pseudonym);
+    if (ADMISSION_TYPES.has(type)) this.markStale(pseudonym);
     return true;
   }
 
