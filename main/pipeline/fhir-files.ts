@@ -1,14 +1,14 @@
 // The FHIR part of an import job: which files still need reading, marking each complete only
 // when every shard has committed its share, and the second import shard that large imports
 // run on the other core (fhir-shard-worker.ts).
-import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { MessagePort, Worker } from 'node:worker_threads';
 import type { ImportIssue } from '../api/contract.ts';
 import { opaqueKey, type PseudonymKey } from '../deid/pseudonym-key.ts';
 import type { InputFile, InputKind } from '../ingest/input-files.ts';
 import { CancellationError, InvalidInputError } from '../util/errors.ts';
+import { sha256OfFile } from '../util/file-sha256.ts';
 import { startWorker } from '../util/worker-entry.ts';
 import type { FhirImporter } from './fhir-import.ts';
 import type { FileTally } from './import-progress.ts';
@@ -54,12 +54,6 @@ export type FhirShardMessage =
   | { type: 'failed'; message: string; stack?: string };
 
 export type FhirShardCommand = { type: 'deferred-go' } | { type: 'cancel' };
-
-async function sha256OfFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
 export function applyDelta(tally: FileTally, d: TallyDelta): void {
   tally.accepted += d.accepted;

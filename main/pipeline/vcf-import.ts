@@ -3,7 +3,6 @@
 // the results to the store through the ImportSink. Nothing identifying crosses: samples are known by a
 // keyed id of (content hash, column), patients by the pseudonym FHIR and DICOM derive from the same MRN.
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ImportIssue } from '../api/contract.ts';
@@ -13,6 +12,7 @@ import { importVcfCore, type ImportVcfResult, type SampleResult } from '../featu
 import type { InputFile } from '../ingest/input-files.ts';
 import { PgxGenotypeEncoder, type StoredGenomicSample } from '../store/genomics-writer.ts';
 import { CancellationError, InvalidInputError } from '../util/errors.ts';
+import { sha256OfFile } from '../util/file-sha256.ts';
 import type { FileTally } from './import-progress.ts';
 import type { ImportSink } from './store-sink.ts';
 
@@ -42,12 +42,6 @@ export interface VcfImportServices {
 const SAMPLES_PER_BATCH = 200;
 /** A sample sheet is a small CSV; anything this large is a wrong file. */
 const MAX_SAMPLE_SHEET_BYTES = 64 * 1024 * 1024;
-
-async function sha256OfFile(path: string, signal: AbortSignal): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20, signal })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
 function toStoredSample(
   key: PseudonymKey,
