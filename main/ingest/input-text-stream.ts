@@ -113,8 +113,8 @@ export async function peekInputBytes(path: string, maxBytes = 64 * 1024, enough?
 }
 
 /**
- * Yields the file's text in pieces of at most 64 KB of input (read `chunkBytes` at a time), gunzipped if needed, with a
- * leading UTF-8 BOM removed. Memory stays flat whatever the file size. Throws
+ * Yields the file's text in pieces of about 64 KB (read `chunkBytes` at a time), gunzipped if
+ * needed, with a leading UTF-8 BOM removed. Memory stays flat whatever the file size. Throws
  * CancellationError when `signal` aborts and InvalidInputError for unreadable or corrupt
  * input (code {@link CORRUPT_COMPRESSION} for bad gzip data).
  */
