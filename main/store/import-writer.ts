@@ -61,8 +61,11 @@ export class ImportWriter {
     readonly batchId: number,
   ) {
     // Bulk loading: keep the key indexes in cache and checkpoint the WAL rarely; the
-    // importer's connection is its own, so these settings do not touch the serving thread.
-    db.pragma('cache_size = -16384');
+    // importer's connection is its own, so these settings do not touch the serving thread. The
+    // two resource indexes of a 500 MB FHIR export take ~31 MB: with a 16 MB cache the writer
+    // re-read 226,000 pages through read() calls, with 48 MB 111,000 (FHIR bench: writer thread
+    // ~0.4 s less CPU, peak RSS +26 MB, 331 -> 357 MB).
+    db.pragma('cache_size = -49152');
     db.pragma('wal_autocheckpoint = 20000');
     db.pragma('temp_store = MEMORY');
     // Foreign keys are not checked row by row on this connection: the importers write every
