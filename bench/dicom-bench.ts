@@ -30,6 +30,8 @@ interface PipelineRun {
  * real imaging export. Each size is generated afresh and compared with gdcmanon on the same files.
  */
 const DEFAULT_SIZES = '2000,10000';
+/** Rounds per measurement; the best is kept. */
+const ROUNDS = Number(process.env.BENCH_DICOM_ROUNDS ?? 3);
 
 export async function dicomBench(work: string, bundleEngine: BundleEngine): Promise<void> {
   const root = fileURLToPath(new URL('..', import.meta.url));
@@ -50,7 +52,7 @@ export async function dicomBench(work: string, bundleEngine: BundleEngine): Prom
 async function benchOneSize(work: string, root: string, benchWorker: string, bundle: { script: string; workerDir: string }, files: number): Promise<void> {
   const figures = await benchDicomDeid(join(work, 'dicom'), {
     files,
-    rounds: Number(process.env.BENCH_DICOM_ROUNDS ?? 3),
+    rounds: ROUNDS,
     ourCommand: (input, output) => [process.execPath, [benchWorker, input, output]],
   });
 
@@ -59,7 +61,7 @@ async function benchOneSize(work: string, root: string, benchWorker: string, bun
   const rows: Record<string, Record<string, string | number>> = {};
   for (const [label, threads] of [['pipeline, all cores', ''], ['pipeline, 1 thread', '1']] as const) {
     let best: PipelineRun | null = null;
-    for (let round = 0; round < Number(process.env.BENCH_DICOM_ROUNDS ?? 3); round++) {
+    for (let round = 0; round < ROUNDS; round++) {
       const dataDir = join(work, 'dicom-store');
       rmSync(dataDir, { recursive: true, force: true });
       const child = spawnSync(process.execPath, [bundle.script, dataDir, figures.inputDir], {
