@@ -98,3 +98,44 @@ test('a failing batch rolls back the whole open transaction and fails the sink; 
   assert.equal(db.pluck(sql(`SELECT status FROM import_batch WHERE id = ${batchId}`)), 'done');
   db.close();
 });
+
+test('after a failed batch the writer applies no later one: a file is never marked complete without its rows', async (t) => {
+  const { databaseFile, batchId } = setup(t);
+  const sink = new ImportSink({ databaseFile, batchId }, () => undefined);
+  sink.upsertPatient(patient('p1'));
+  sink.beginFile({ fingerprint: 'f1', kind: 'fhir-ndjson', bytes: 10 });
+  await sink.flush();
+  // Three batches sent before the writer answers any: the file's last row, a row that breaks a
+  // constraint (rolling both back), and the file's completion, already on its way.
+  sink.upsertResource(0, resource('r1', 'p1'));
+  const first = sink.endBatch();
+  sink.upsertResource(0, { ...resource('r2', 'p1'), type: null as unknown as string });
+  const second = sink.endBatch();
+  sink.completeFile('f1', 'sha', { accepted: 1, rejected: 0, skipped: 0 });
+  const third = sink.endBatch();
+  await Promise.all([first, second, third]);
+  await assert.rejects(sink.flush(), /The store writer failed: NOT NULL constraint failed: resource.type/);
+  await assert.rejects(sink.close('failed', () => ({ files: 0, accepted: 0, inserted: 0, rejected: 0, skipped: 0 })));
+
+  // close() gave up at once on the failed sink; wait until the writer thread has closed the database.
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const probe = openWritable(databaseFile);
+    try {
+      probe.exec('BEGIN IMMEDIATE; ROLLBACK');
+      break;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      probe.close();
+    }
+  }
+  const db = openReadable(databaseFile);
+  try {
+    assert.equal(committedResources(databaseFile), 0, 'the rolled-back row is not there');
+    assert.equal(db.pluck(sql(`SELECT completed FROM source_file WHERE fingerprint = 'f1'`)), 0, 'so the file is not marked complete, and a re-run imports it again');
+  } finally {
+    db.close();
+  }
+});

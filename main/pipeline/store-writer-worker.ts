@@ -24,6 +24,12 @@ const COMMIT_OPS = 20_000;
 const IDLE_COMMIT_MS = 100;
 
 let inTransaction = false;
+/**
+ * The first failure. Once a transaction has been rolled back, every later batch is refused: one
+ * already on its way could otherwise commit without the rows it follows (a file marked complete
+ * whose resources were rolled back would be skipped as imported by the re-run).
+ */
+let failure: Error | null = null;
 let opsInTransaction = 0;
 let idleTimer: NodeJS.Timeout | null = null;
 /** Every sender's channel: a commit that fails when no batch is waiting is reported to all of them. */
@@ -45,6 +51,7 @@ function commitWhenIdle(): void {
     try {
       commit();
     } catch (error) {
+      failure ??= error as Error;
       for (const channel of channels) {
         channel.postMessage({ type: 'error', seq: 0, message: (error as Error).message, stack: (error as Error).stack } satisfies StoreWriterReply);
       }
@@ -55,9 +62,11 @@ function commitWhenIdle(): void {
 /**
  * Applies one batch inside the open transaction (opening one if needed) and commits when asked or
  * when the transaction is large enough; returns [file, inserted, unchanged] per file. A failure
- * rolls back the whole open transaction: the import fails, and nothing half-written stays.
+ * rolls back the whole open transaction: the import fails, nothing half-written stays, and no
+ * later batch is applied.
  */
 function apply(ops: StoreOp[], commitNow: boolean): [number, number, number][] {
+  if (failure) throw new Error(`nothing more is written after an earlier failure (${failure.message})`);
   if (!inTransaction) {
     writer.begin();
     inTransaction = true;
@@ -72,6 +81,7 @@ function apply(ops: StoreOp[], commitNow: boolean): [number, number, number][] {
     if (inTransaction) writer.rollback();
     inTransaction = false;
     opsInTransaction = 0;
+    failure ??= error as Error;
     throw error;
   }
 }
