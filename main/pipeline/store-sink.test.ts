@@ -117,7 +117,7 @@ test('after a failed batch the writer applies no later one: a file is never mark
   await assert.rejects(sink.flush(), /The store writer failed: NOT NULL constraint failed: resource.type/);
   await assert.rejects(sink.close('failed', () => ({ files: 0, accepted: 0, inserted: 0, rejected: 0, skipped: 0 })));
 
-  // close() gave up at once on the failed sink; wait until the writer thread has closed the database.
+  // close() gave up at once on the failed sink; wait until the writer thread holds no transaction.
   const deadline = Date.now() + 5_000;
   for (;;) {
     const probe = openWritable(databaseFile);
