@@ -24,14 +24,14 @@ const COMMIT_OPS = 20_000;
 const IDLE_COMMIT_MS = 100;
 
 let inTransaction = false;
+let opsInTransaction = 0;
+let idleTimer: NodeJS.Timeout | null = null;
 /**
  * The first failure. Once a transaction has been rolled back, every later batch is refused: one
  * already on its way could otherwise commit without the rows it follows (a file marked complete
  * whose resources were rolled back would be skipped as imported by the re-run).
  */
 let failure: Error | null = null;
-let opsInTransaction = 0;
-let idleTimer: NodeJS.Timeout | null = null;
 /** Every sender's channel: a commit that fails when no batch is waiting is reported to all of them. */
 const channels = new Set<MessagePort>();
 
