@@ -13,6 +13,7 @@ import { demoBench } from './demo-bench.ts';
 import { dicomBench } from './dicom-bench.ts';
 import { statisticsReleaseBench } from './statistics-release-bench.ts';
 import { scoringBench } from './scoring-bench.ts';
+import { fhirDeidBench } from './fhir-deid-bench.ts';
 import { findWorkerEntries } from '../scripts/build-electron.mjs';
 import { STORED_FHIR_RESOURCE_TYPES } from '../main/api/fhir-resource-types.ts';
 
@@ -127,7 +128,7 @@ function runFhirImport(bundle: { script: string; workerDir: string }, input: str
   return { rate: processed / (result.elapsedMs / 1000), seconds: result.elapsedMs / 1000, rssMB: result.maxRssKB / 1024, cpuMs: result.cpuMs, processed, result };
 }
 
-const benches: Record<string, () => Promise<void>> = { fhir: fhirBench, vcf: () => vcfBench(work, bundleEngine), demo: () => demoBench(work, bundleEngine), dicom: () => dicomBench(work, bundleEngine), statistics: statisticsReleaseBench, scoring: () => scoringBench(work, bundleEngine) };
+const benches: Record<string, () => Promise<void>> = { fhir: fhirBench, 'fhir-deid': fhirDeidBench, vcf: () => vcfBench(work, bundleEngine), demo: () => demoBench(work, bundleEngine), dicom: () => dicomBench(work, bundleEngine), statistics: statisticsReleaseBench, scoring: () => scoringBench(work, bundleEngine) };
 const selected = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(benches);
 for (const name of selected) {
   const bench = benches[name];
