@@ -1,5 +1,6 @@
 // dcmjs ships no type declarations; this is the part of its runtime we use: the PS3.6 data
-// dictionary (VR lookups for Implicit VR) and DicomDict (writing test fixtures).
+// dictionary (the source of resources/dicom/ps36-vr-dictionary.json) and DicomDict (writing test
+// fixtures and the sample data).
 declare module 'dcmjs' {
   interface DcmjsDictionaryEntry {
     tag: string;
@@ -12,7 +13,10 @@ declare module 'dcmjs' {
   }
   const dcmjs: {
     data: {
-      DicomMetaDictionary: { dictionary: Record<string, DcmjsDictionaryEntry | undefined> };
+      DicomMetaDictionary: {
+        dictionary: Record<string, DcmjsDictionaryEntry | undefined>;
+        nameMap: Record<string, DcmjsDictionaryEntry>;
+      };
       DicomDict: new (meta: Record<string, unknown>) => DcmjsDicomDict;
     };
   };

@@ -1,6 +1,7 @@
 // Value Representations (PS3.5 6.2) and the data dictionary lookups the reader needs.
-import dcmjs from 'dcmjs';
-import { formatTag, isPrivateTag, tagElement, tagGroup } from './dicom-tag.ts';
+import vrResource from '../../../resources/dicom/ps36-vr-dictionary.json' with { type: 'json' };
+import type { VrDictionaryResource } from './build-vr-dictionary.ts';
+import { isPrivateTag, tagElement, tagGroup } from './dicom-tag.ts';
 import type { DicomTag } from './dicom-tag.ts';
 
 /** Every VR of PS3.5 Table 6.2-1. */
@@ -40,11 +41,27 @@ export function paddingByteFor(vr: string): number {
   return isStringVr(vr) && vr !== 'UI' ? 0x20 : 0x00;
 }
 
-const dictionary = dcmjs.data.DicomMetaDictionary.dictionary;
+const VR_DICTIONARY = vrResource as unknown as VrDictionaryResource;
+
+/**
+ * The PS3.6 dictionary's VR for a standard tag, in dcmjs's codes (generated from dcmjs, see
+ * build-vr-dictionary.ts): the tag itself, else the repeating group (50xx, 60xx, 7Fxx) it falls in.
+ */
+function lookupDictionaryVr(tag: DicomTag): string | undefined {
+  const exact = VR_DICTIONARY.tags[tag.toString(16).toUpperCase().padStart(8, '0')];
+  if (exact !== undefined) return exact;
+  const group = tagGroup(tag);
+  const element = tagElement(tag);
+  for (const [first, last, rangeElement, vr] of VR_DICTIONARY.ranges) {
+    if (element === rangeElement && group >= first && group <= last) return vr;
+  }
+  return undefined;
+}
+
 const vrCache = new Map<DicomTag, string | null>();
 
 /**
- * The VR the PS3.6 data dictionary gives a standard tag (dcmjs's dictionary), with the
+ * The VR the PS3.6 data dictionary gives a standard tag, with the
  * multi-VR entries resolved the way PS3.5 Annex A resolves them for Implicit VR: "OB or OW"
  * becomes OW and "US or SS" becomes US. Null for private tags and tags the dictionary lacks.
  */
@@ -53,8 +70,7 @@ export function dictionaryVr(tag: DicomTag): string | null {
   if (cached !== undefined) return cached;
   let vr: string | null = null;
   if (!isPrivateTag(tag) && tagElement(tag) !== 0) {
-    const entry = dictionary[formatTag(tag)] ?? dictionary[formatTag(repeatingGroupBase(tag))];
-    vr = normaliseDictionaryVr(entry?.vr);
+    vr = normaliseDictionaryVr(lookupDictionaryVr(tag));
   }
   vrCache.set(tag, vr);
   return vr;
@@ -74,7 +90,7 @@ export function allowedVrs(tag: DicomTag): readonly string[] | null {
 
 function lookupAllowedVrs(tag: DicomTag): readonly string[] | null {
   if (isPrivateTag(tag) || tagElement(tag) === 0) return null;
-  const vr = (dictionary[formatTag(tag)] ?? dictionary[formatTag(repeatingGroupBase(tag))])?.vr;
+  const vr = lookupDictionaryVr(tag);
   switch (vr) {
     case undefined:
     case 'na':
@@ -107,13 +123,4 @@ function normaliseDictionaryVr(vr: string | undefined): string | null {
     default:
       return VALUE_REPRESENTATIONS.has(vr) ? vr : null;
   }
-}
-
-/** Repeating groups (50xx,eeee) curves and (60xx,eeee) overlays are listed under group 5000/6000. */
-function repeatingGroupBase(tag: DicomTag): DicomTag {
-  const group = tagGroup(tag);
-  if ((group & 0xff01) === 0x5000 || (group & 0xff01) === 0x6000) {
-    return (((group & 0xff00) << 16) | tagElement(tag)) >>> 0;
-  }
-  return tag;
 }
