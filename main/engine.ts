@@ -20,6 +20,8 @@ import { patientPgxAlerts } from './features/pgx/patient-pgx-alerts.ts';
 import { ImportJobs } from './pipeline/import-jobs.ts';
 import { DEFAULT_SAMPLE_PATIENTS, SampleDataImport } from './pipeline/sample-data-import.ts';
 import { openReadable, openWritable, type ReadableDB, type WritableDB } from './store/database.ts';
+import { lockDataFolder } from './store/data-folder-lock.ts';
+import { sweepAfterUncleanImports } from './store/unreferenced-dicom-sweep.ts';
 import { dataFolderLayout, loadOrCreatePseudonymSecret } from './store/data-folder.ts';
 import { readSetting, readSettingFamily, settingValue, writeSetting } from './store/engine-settings.ts';
 import { GenomicsStore } from './store/genomics-store.ts';
@@ -104,12 +106,16 @@ function lazyConsortiumService(deps: ConsortiumServiceDeps) {
 export async function createEngine(options: EngineOptions): Promise<Engine> {
   const layout = dataFolderLayout(options.dataDir);
   mkdirSync(layout.root, { recursive: true, mode: 0o700 });
-  const { secret, created } = await loadOrCreatePseudonymSecret(layout, options.keyProtector);
   const actor = options.actor ?? 'engine';
-
-  const writer: WritableDB = openWritable(layout.database);
+  // Before anything reads or writes the folder: marking 'running' imports as interrupted below is
+  // only right when no other engine can be running one.
+  const lock = lockDataFolder(layout.root, actor);
+  let opened: WritableDB | undefined;
   let reader: ReadableDB;
   try {
+    const { secret, created } = await loadOrCreatePseudonymSecret(layout, options.keyProtector);
+    const writer: WritableDB = openWritable(layout.database);
+    opened = writer;
     const before = schemaVersion(writer);
     const applied = migrate(writer);
     reader = openReadable(layout.database);
@@ -132,6 +138,10 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     }
     const interrupted = writer.run(sql`UPDATE import_batch SET status = 'interrupted' WHERE status = 'running'`).changes;
     if (interrupted > 0) audit.append(actor, 'import.interrupted', { batches: interrupted });
+    const sweep = await sweepAfterUncleanImports(writer, layout.root);
+    if (sweep && sweep.removedFiles + sweep.removedTemporary > 0) {
+      audit.append(actor, 'dicom.unreferenced-removed', { afterBatch: sweep.throughBatch, files: sweep.removedFiles, temporary: sweep.removedTemporary });
+    }
 
     const institution = writer.get<{ id: string; display_name: string }>(sql`SELECT id, display_name FROM institution LIMIT 1`);
     if (!institution) throw new EngineSetupError('The institution profile is missing.', 'institution-missing');
@@ -352,11 +362,13 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         reader.close();
         writer.close();
         secret.fill(0);
+        lock.release();
       },
     };
     return engine;
   } catch (error) {
-    writer.close();
+    opened?.close();
+    lock.release();
     throw error;
   }
 }

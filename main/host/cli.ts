@@ -173,7 +173,8 @@ function cliFailure(command: string, error: unknown, json: boolean, io: CliIo): 
   if (json) io.out(JSON.stringify({ error: apiError }));
   io.err(`dataspace ${command}: ${apiError.message}`);
   if (!(error instanceof InvalidInputError || error instanceof EngineSetupError) && error instanceof Error && apiError.name === 'InternalError') io.err(error.stack ?? '');
-  return 1;
+  // EX_TEMPFAIL (sysexits.h): another engine has the data folder; a scheduled run can try later.
+  return error instanceof EngineSetupError && error.code === 'data-folder-in-use' ? 75 : 1;
 }
 
 /** Runs one CLI invocation; returns the exit code. */

@@ -124,3 +124,24 @@ export function openReadable(file: string): ReadableDB {
 export function openMemory(): WritableDB {
   return openWritable(':memory:');
 }
+
+/**
+ * Takes SQLite's exclusive lock on `file` (an otherwise unused database) and keeps it until
+ * `release()` or the end of the process, when the operating system drops it: a crashed or killed
+ * process never leaves a stale lock behind. Returns null at once if another connection holds it,
+ * in this process or another.
+ */
+export function holdExclusiveLock(file: string): { release(): void } | null {
+  const binding = nativeBinding();
+  const db = new Database(file, { timeout: 0, ...(binding ? { nativeBinding: binding } : {}) });
+  try {
+    db.pragma('locking_mode = EXCLUSIVE');
+    // The first write transaction takes the lock; in exclusive locking mode it is kept after COMMIT.
+    db.exec('BEGIN EXCLUSIVE; CREATE TABLE IF NOT EXISTS lock_holder (x); COMMIT;');
+  } catch (error) {
+    db.close();
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') return null;
+    throw error;
+  }
+  return { release: () => db.close() };
+}

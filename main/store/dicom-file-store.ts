@@ -77,3 +77,25 @@ export async function removeAbandonedTemporaryFiles(dataDir: string): Promise<nu
   }
   return removed;
 }
+
+const STORED_NAME = /^([0-9a-f]{64})\.dcm$/;
+
+/**
+ * Removes stored files no instance row names: what an import that crashed or failed leaves between
+ * writing a file and committing its row (at most a transaction's worth, plus files in flight).
+ * They are de-identified, but a store should hold only what it records. Only safe while no import
+ * is writing, which the engine guarantees by calling it when it opens, holding the data folder.
+ */
+export async function removeUnreferencedDicomFiles(dataDir: string, isReferenced: (sha256: string) => boolean): Promise<number> {
+  const root = join(dataDir, DICOM_FOLDER);
+  let removed = 0;
+  for (const prefix of await readdir(root).catch(() => [] as string[])) {
+    for (const name of await readdir(join(root, prefix)).catch(() => [] as string[])) {
+      const match = STORED_NAME.exec(name);
+      if (!match || match[1]!.slice(0, 2) !== prefix || isReferenced(match[1]!)) continue;
+      await rm(join(root, prefix, name), { force: true });
+      removed++;
+    }
+  }
+  return removed;
+}

@@ -2,14 +2,16 @@
 // FHIR through the Issuer of Patient ID → MRN system mapping, and the steward's quarantine review.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import Database from 'better-sqlite3';
 import { syntheticCtInstance, writeInstanceWithDcmjs, type DcmjsDataset } from '../../main/deid/dicom/marker-fixture.ts';
 import { findElement, stringValue } from '../../main/ingest/dicom/dicom-dataset.ts';
 import { Tags, tagOf } from '../../main/ingest/dicom/dicom-tag.ts';
 import { readDicom } from '../../main/ingest/dicom/read-dicom.ts';
-import { sharedData, tempDir, testEngine } from './helpers.ts';
+import { REPO_ROOT, sharedData, tempDir, testEngine, TEST_PASSPHRASE } from './helpers.ts';
 
 const CT = '1.2.840.10008.5.1.4.1.1.2';
 const SECONDARY_CAPTURE = '1.2.840.10008.5.1.4.1.1.7';
@@ -255,4 +257,77 @@ test('cancelling a DICOM import stops it; what was stored is complete and nothin
   const written = readdirSync(join(dataDir, 'dicom'), { recursive: true }) as string[];
   assert.ok(!written.some((name) => name.includes('.tmp-')), 'no temporary file left');
   assert.ok(job.files.filter((f) => f.state === 'done').length === rows.length);
+});
+
+/** Every stored file's name, relative to the data folder, and the file names the rows give. */
+function storedCount(dataDir: string): number {
+  const db = new Database(join(dataDir, 'dataspace.sqlite'), { readonly: true });
+  try {
+    return (db.prepare('SELECT count(*) FROM imaging_instance').pluck().get() as number) ?? 0;
+  } finally {
+    db.close();
+  }
+}
+
+function filesAndRows(dataDir: string): { files: string[]; rows: string[] } {
+  const files = (readdirSync(join(dataDir, 'dicom'), { recursive: true }) as string[])
+    .filter((name) => name.endsWith('.dcm') || name.includes('.tmp-'))
+    .map((name) => `dicom/${name.split(sep).join('/')}`)
+    .sort();
+  return { files, rows: storedInstances(dataDir).map((row) => row.relative_path).sort() };
+}
+
+test('killing a DICOM import mid-run: the next start removes the files it left without rows, and the re-run matches a clean import', { timeout: 300_000 }, async (t) => {
+  const dir = tempDir('dicom-kill');
+  t.after(dir.remove);
+  const inputs = join(dir.path, 'in');
+  for (let i = 0; i < 600; i++) {
+    writeDicom(inputs, `${String(i).padStart(4, '0')}.dcm`, { '00080018': { vr: 'UI', Value: [`1.2.826.0.1.3680043.10.777.7.${i}`] } });
+  }
+  const killed = join(dir.path, 'killed');
+  const clean = join(dir.path, 'clean');
+  // One initialised folder, copied, so both imports use the same institution key (same bytes).
+  await (await testEngine(killed)).close();
+  cpSync(killed, clean, { recursive: true });
+  const cli = (dataDir: string) =>
+    spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'main/host/cli.ts'), 'import', inputs, '--data-dir', dataDir, '--json'], {
+      cwd: REPO_ROOT, env: { ...process.env, DATASPACE_PASSPHRASE: TEST_PASSPHRASE }, stdio: ['ignore', 'ignore', 'pipe'],
+    });
+  const exitOf = (child: ReturnType<typeof cli>) => new Promise<number | string | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
+
+  const victim = cli(killed);
+  const victimExit = exitOf(victim);
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline && storedCount(killed) === 0) await new Promise((r) => setTimeout(r, 50));
+  victim.kill('SIGKILL');
+  assert.equal(await victimExit, 'SIGKILL');
+  const left = filesAndRows(killed);
+  assert.ok(left.rows.length > 0 && left.rows.length < 600, `killed mid-run (${left.rows.length} of 600 rows)`);
+  // Files written by the de-identification threads whose rows were not committed yet, and one
+  // planted for certain (named by its content hash, as the store names files).
+  const planted = Buffer.from('a de-identified file whose row was never committed');
+  const plantedSha = createHash('sha256').update(planted).digest('hex');
+  mkdirSync(join(killed, 'dicom', plantedSha.slice(0, 2)), { recursive: true });
+  writeFileSync(join(killed, 'dicom', plantedSha.slice(0, 2), `${plantedSha}.dcm`), planted);
+  const orphans = filesAndRows(killed).files.filter((file) => !left.rows.includes(file));
+  t.diagnostic(`killed after ${left.rows.length} rows; ${orphans.length - 1} file(s) without a row, plus the planted one`);
+
+  const reopened = await testEngine(killed);
+  const audit = (await reopened.listAudit({ offset: 0, limit: 20 })).entries.map((e) => ({ action: e.action, details: e.details }));
+  await reopened.close();
+  assert.deepEqual(filesAndRows(killed).files, left.rows, 'every file left without a row is gone; every file with one stays');
+  const interrupted = audit.find((e) => e.action === 'import.interrupted');
+  assert.ok(interrupted, 'the killed import is recorded as interrupted');
+  const sweepEntry = audit.find((e) => e.action === 'dicom.unreferenced-removed');
+  assert.equal(sweepEntry?.details.files, orphans.length, 'the sweep is audited with its count');
+
+  for (const dataDir of [killed, clean]) assert.equal(await exitOf(cli(dataDir)), 0);
+  const after = filesAndRows(killed);
+  assert.equal(after.rows.length, 600);
+  assert.deepEqual(after, filesAndRows(clean), 'the same rows and files as an import that was never interrupted');
+  // A later start has nothing more to sweep and says nothing.
+  const again = await testEngine(killed);
+  const sweeps = (await again.listAudit({ offset: 0, limit: 50 })).entries.filter((e) => e.action === 'dicom.unreferenced-removed');
+  await again.close();
+  assert.equal(sweeps.length, 1);
 });

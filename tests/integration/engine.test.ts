@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createEngine } from '../../main/engine.ts';
 import { passphraseKeyProtector } from '../../main/store/key-protector.ts';
 import { LATEST_SCHEMA_VERSION } from '../../main/store/migrations/index.ts';
-import { tempDir, testEngine, TEST_PASSPHRASE } from './helpers.ts';
+import { REPO_ROOT, tempDir, testEngine, TEST_PASSPHRASE } from './helpers.ts';
 
 test('first run creates the store, the institution profile, an init audit entry and activates the bundled model', async (t) => {
   const dir = tempDir('engine-init');
@@ -98,4 +99,39 @@ test('cancelling an import stops it and records the batch as cancelled', async (
   const { batches } = await engine.listImportBatches();
   assert.equal(batches[0]?.status, 'cancelled');
   await engine.close();
+});
+
+test('one engine per data folder: a second is refused while the first is open, in this process or another, and a killed holder frees it', { timeout: 120_000 }, async (t) => {
+  const dir = tempDir('engine-lock');
+  t.after(dir.remove);
+  const first = await testEngine(dir.path);
+  const inUse = (holder: RegExp) => (e: Error & { code?: string }) => e.code === 'data-folder-in-use' && holder.test(e.message);
+  await assert.rejects(testEngine(dir.path), inUse(new RegExp(`in use by another DataSpace Node engine \\(test, process ${process.pid}, this process, since \\d{4}-`)));
+  await first.close();
+  await (await testEngine(dir.path)).close();
+
+  // Another process holds it (as the desktop app would while a scheduled import starts).
+  const holderScript = `const { createEngine } = await import(${JSON.stringify(join(REPO_ROOT, 'main/engine.ts'))});
+    const { passphraseKeyProtector } = await import(${JSON.stringify(join(REPO_ROOT, 'main/store/key-protector.ts'))});
+    await createEngine({ dataDir: ${JSON.stringify(dir.path)}, keyProtector: passphraseKeyProtector(${JSON.stringify(TEST_PASSPHRASE)}, 'test'), actor: 'desktop' });
+    console.log('holding'); setInterval(() => {}, 1000);`;
+  const holder = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', holderScript], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<string | null>((resolve) => holder.on('exit', (_code, signal) => resolve(signal)));
+  await new Promise<void>((resolve, reject) => {
+    holder.stdout.on('data', (d: Buffer) => d.toString().includes('holding') && resolve());
+    holder.on('exit', () => reject(new Error('the holding process ended early')));
+  });
+  await assert.rejects(testEngine(dir.path), inUse(new RegExp(`\\(desktop, process ${holder.pid}, since `)));
+  // The CLI says so and exits with EX_TEMPFAIL (75), so a scheduler can tell "try later" from a failure.
+  const cli = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'main/host/cli.ts'), 'status', '--data-dir', dir.path], {
+    cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, DATASPACE_PASSPHRASE: TEST_PASSPHRASE },
+  });
+  assert.equal(cli.status, 75, cli.stderr);
+  assert.match(cli.stderr, new RegExp(`dataspace status: The data folder .* is in use by another DataSpace Node engine \\(desktop, process ${holder.pid}`));
+
+  holder.kill('SIGKILL');
+  assert.equal(await exited, 'SIGKILL');
+  const after = await testEngine(dir.path);
+  assert.equal((await after.getStatus()).institution.id, 'test-inst', 'the lock went with the killed process; nothing else was touched');
+  await after.close();
 });
