@@ -24,6 +24,14 @@ function writeDicom(dir: string, name: string, extra: DcmjsDataset): string {
   return path;
 }
 
+/** `count` CT instances of one series in `dir`, SOP Instance UIDs `<uidRoot>.<i>`; returns `dir`. */
+function writeInstances(dir: string, count: number, uidRoot: string): string {
+  for (let i = 0; i < count; i++) {
+    writeDicom(dir, `${String(i).padStart(4, '0')}.dcm`, { '00080018': { vr: 'UI', Value: [`${uidRoot}.${i}`] } });
+  }
+  return dir;
+}
+
 function storedInstances(dataDir: string): { sop_instance_uid: string; series_uid: string; relative_path: string }[] {
   const db = new Database(join(dataDir, 'dataspace.sqlite'), { readonly: true });
   const rows = db.prepare('SELECT sop_instance_uid, series_uid, relative_path FROM imaging_instance ORDER BY sop_instance_uid').all() as never[];
@@ -225,10 +233,7 @@ test('the command line imports DICOM, lists studies and held-back files, and dis
 test('cancelling a DICOM import stops it; what was stored is complete and nothing partial is left', { timeout: 180_000 }, async (t) => {
   const dir = tempDir('dicom-cancel');
   t.after(dir.remove);
-  const inputs = join(dir.path, 'in');
-  for (let i = 0; i < 400; i++) {
-    writeDicom(inputs, `${String(i).padStart(4, '0')}.dcm`, { '00080018': { vr: 'UI', Value: [`1.2.826.0.1.3680043.10.777.6.${i}`] } });
-  }
+  const inputs = writeInstances(join(dir.path, 'in'), 400, '1.2.826.0.1.3680043.10.777.6');
   const dataDir = join(dir.path, 'data');
   const engine = await testEngine(dataDir);
   const { jobId } = await engine.startImport({ paths: [inputs] });
@@ -260,15 +265,6 @@ test('cancelling a DICOM import stops it; what was stored is complete and nothin
 });
 
 /** Every stored file's name, relative to the data folder, and the file names the rows give. */
-function storedCount(dataDir: string): number {
-  const db = new Database(join(dataDir, 'dataspace.sqlite'), { readonly: true });
-  try {
-    return (db.prepare('SELECT count(*) FROM imaging_instance').pluck().get() as number) ?? 0;
-  } finally {
-    db.close();
-  }
-}
-
 function filesAndRows(dataDir: string): { files: string[]; rows: string[] } {
   const files = (readdirSync(join(dataDir, 'dicom'), { recursive: true }) as string[])
     .filter((name) => name.endsWith('.dcm') || name.includes('.tmp-'))
@@ -280,10 +276,7 @@ function filesAndRows(dataDir: string): { files: string[]; rows: string[] } {
 test('killing a DICOM import mid-run: the next start removes the files it left without rows, and the re-run matches a clean import', { timeout: 300_000 }, async (t) => {
   const dir = tempDir('dicom-kill');
   t.after(dir.remove);
-  const inputs = join(dir.path, 'in');
-  for (let i = 0; i < 600; i++) {
-    writeDicom(inputs, `${String(i).padStart(4, '0')}.dcm`, { '00080018': { vr: 'UI', Value: [`1.2.826.0.1.3680043.10.777.7.${i}`] } });
-  }
+  const inputs = writeInstances(join(dir.path, 'in'), 600, '1.2.826.0.1.3680043.10.777.7');
   const killed = join(dir.path, 'killed');
   const clean = join(dir.path, 'clean');
   // One initialised folder, copied, so both imports use the same institution key (same bytes).
@@ -298,7 +291,7 @@ test('killing a DICOM import mid-run: the next start removes the files it left w
   const victim = cli(killed);
   const victimExit = exitOf(victim);
   const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline && storedCount(killed) === 0) await new Promise((r) => setTimeout(r, 50));
+  while (Date.now() < deadline && storedInstances(killed).length === 0) await new Promise((r) => setTimeout(r, 50));
   victim.kill('SIGKILL');
   assert.equal(await victimExit, 'SIGKILL');
   const left = filesAndRows(killed);
@@ -310,7 +303,7 @@ test('killing a DICOM import mid-run: the next start removes the files it left w
   mkdirSync(join(killed, 'dicom', plantedSha.slice(0, 2)), { recursive: true });
   writeFileSync(join(killed, 'dicom', plantedSha.slice(0, 2), `${plantedSha}.dcm`), planted);
   const orphans = filesAndRows(killed).files.filter((file) => !left.rows.includes(file));
-  t.diagnostic(`killed after ${left.rows.length} rows; ${orphans.length - 1} file(s) without a row, plus the planted one`);
+  t.diagnostic(`killed after ${left.rows.length} rows; ${orphans.length - 1} file(s) without a row (finished or temporary), plus the planted one`);
 
   const reopened = await testEngine(killed);
   const audit = (await reopened.listAudit({ offset: 0, limit: 20 })).entries.map((e) => ({ action: e.action, details: e.details }));
@@ -319,7 +312,8 @@ test('killing a DICOM import mid-run: the next start removes the files it left w
   const interrupted = audit.find((e) => e.action === 'import.interrupted');
   assert.ok(interrupted, 'the killed import is recorded as interrupted');
   const sweepEntry = audit.find((e) => e.action === 'dicom.unreferenced-removed');
-  assert.equal(sweepEntry?.details.files, orphans.length, 'the sweep is audited with its count');
+  const { files, temporary } = sweepEntry?.details as { files: number; temporary: number };
+  assert.equal(files + temporary, orphans.length, 'the sweep is audited with its counts (finished files, temporary ones)');
 
   for (const dataDir of [killed, clean]) assert.equal(await exitOf(cli(dataDir)), 0);
   const after = filesAndRows(killed);
