@@ -63,19 +63,26 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** Removes temporary files left by a process that was killed mid-write. */
-export async function removeAbandonedTemporaryFiles(dataDir: string): Promise<number> {
+/** Removes the files under `dicom/<prefix>/` that `pick` chooses; returns how many. */
+async function removeFiles(dataDir: string, pick: (prefix: string, name: string) => boolean): Promise<number> {
   const root = join(dataDir, DICOM_FOLDER);
   let removed = 0;
   for (const prefix of await readdir(root).catch(() => [] as string[])) {
     for (const name of await readdir(join(root, prefix)).catch(() => [] as string[])) {
-      const match = TEMP_NAME.exec(name);
-      if (!match || processAlive(Number(match[1]))) continue;
+      if (!pick(prefix, name)) continue;
       await rm(join(root, prefix, name), { force: true });
       removed++;
     }
   }
   return removed;
+}
+
+/** Removes temporary files left by a process that was killed mid-write. */
+export function removeAbandonedTemporaryFiles(dataDir: string): Promise<number> {
+  return removeFiles(dataDir, (_prefix, name) => {
+    const match = TEMP_NAME.exec(name);
+    return match !== null && !processAlive(Number(match[1]));
+  });
 }
 
 const STORED_NAME = /^([0-9a-f]{64})\.dcm$/;
@@ -86,16 +93,9 @@ const STORED_NAME = /^([0-9a-f]{64})\.dcm$/;
  * They are de-identified, but a store should hold only what it records. Only safe while no import
  * is writing, which the engine guarantees by calling it when it opens, holding the data folder.
  */
-export async function removeUnreferencedDicomFiles(dataDir: string, isReferenced: (sha256: string) => boolean): Promise<number> {
-  const root = join(dataDir, DICOM_FOLDER);
-  let removed = 0;
-  for (const prefix of await readdir(root).catch(() => [] as string[])) {
-    for (const name of await readdir(join(root, prefix)).catch(() => [] as string[])) {
-      const match = STORED_NAME.exec(name);
-      if (!match || match[1]!.slice(0, 2) !== prefix || isReferenced(match[1]!)) continue;
-      await rm(join(root, prefix, name), { force: true });
-      removed++;
-    }
-  }
-  return removed;
+export function removeUnreferencedDicomFiles(dataDir: string, isReferenced: (sha256: string) => boolean): Promise<number> {
+  return removeFiles(dataDir, (prefix, name) => {
+    const sha256 = STORED_NAME.exec(name)?.[1];
+    return sha256 !== undefined && sha256.slice(0, 2) === prefix && !isReferenced(sha256);
+  });
 }
