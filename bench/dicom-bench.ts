@@ -39,7 +39,7 @@ export async function dicomBench(work: string, bundleEngine: BundleEngine): Prom
   await build({
     entryPoints: [join(root, 'main', 'deid', 'dicom', 'bench-dicom-worker.ts')],
     outfile: benchWorker, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning',
-    // Bundled CommonJS dependencies (dicom-parser) call require; ESM has none.
+    // Bundled CommonJS dependencies call require; ESM has none.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   });
   const bundle = await bundleEngine(join(root, 'bench', 'dicom-import-child.ts'));

@@ -1,5 +1,5 @@
-// DICOM reading: Part 10 / bare data set bytes in, a validated element tree out (dicom-parser
-// underneath), plus the Part 10 writer that copies unchanged elements byte for byte.
+// DICOM reading: Part 10 / bare data set bytes in, a validated element tree out (our own strict
+// element parser), plus the Part 10 writer that copies unchanged elements byte for byte.
 export { readDicom } from './read-dicom.ts';
 export type { DicomReadErrorCode, DicomReadFailure, DicomReadResult, DicomReadSuccess } from './read-dicom.ts';
 export { summarizeDicom } from './summarize-dicom.ts';

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { deflateRawSync } from 'node:zlib';
 import { findElement, stringValue } from './dicom-dataset.ts';
 import { Tags, tagOf } from './dicom-tag.ts';
-import { MAX_SEQUENCE_DEPTH } from './build-dataset-tree.ts';
+import { MAX_SEQUENCE_DEPTH } from './parse-dataset.ts';
 import { readDicom } from './read-dicom.ts';
 import type { DicomReadResult } from './read-dicom.ts';
 import { sharedDicomFile } from './shared-test-data.ts';
@@ -102,16 +102,16 @@ test('refuses truncated files, lengths past the end and absurd lengths', () => {
 });
 
 test('refuses a sequence of undefined length without delimiters', () => {
-  const sequenceHeader = Buffer.concat([element(0x0008, 0x1140, 'SQ', Buffer.alloc(0)).subarray(0, 8), Buffer.from([0xff, 0xff, 0xff, 0xff])]);
+  const sequenceHeader = Buffer.concat([element(0x0040, 0xa730, 'SQ', Buffer.alloc(0)).subarray(0, 8), Buffer.from([0xff, 0xff, 0xff, 0xff])]);
   const item = Buffer.concat([raw(0xfffe, 0xe000, 0xffffffff), element(0x0008, 0x1155, 'UI', '1.2.3.5')]);
   const result = readDicom(part10(Buffer.concat([minimalDataset, sequenceHeader, item])));
   expectFailure(result, 'malformed', /delimit|ends inside|sequence/i);
 });
 
 test('refuses invalid VRs, VRs that contradict PS3.6, duplicates and out-of-order tags', () => {
-  const badVr = Buffer.from(element(0x0010, 0x0010, 'PN', 'Doe'));
+  const badVr = Buffer.from(element(0x0010, 0x0040, 'CS', 'O'));
   badVr.write('Q!', 4, 'latin1');
-  expectFailure(readDicom(part10(Buffer.concat([minimalDataset, badVr]))), 'malformed', /invalid VR for \(0010,0010\)/);
+  expectFailure(readDicom(part10(Buffer.concat([minimalDataset, badVr]))), 'malformed', /invalid VR for \(0010,0040\)/);
   const mismatch = element(0x0010, 0x0030, 'US', Buffer.from([1, 0]));
   expectFailure(readDicom(part10(Buffer.concat([minimalDataset, mismatch]))), 'malformed', /\(0010,0030\) is encoded with VR US/);
   const duplicate = Buffer.concat([minimalDataset, element(0x0010, 0x0020, 'LO', 'PID-2')]);

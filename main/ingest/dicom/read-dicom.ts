@@ -1,19 +1,17 @@
 // Reads a DICOM file (PS3.10 Part 10, or a bare data set without file meta) into a validated
-// DicomDataset tree. Parsing is dicom-parser's; this module finds where the data starts,
-// inflates deflated data sets, and refuses anything it cannot represent exactly.
+// DicomDataset tree. This module finds where the data starts, inflates deflated data sets and
+// hands the elements to parse-dataset.ts, which refuses anything it cannot represent exactly.
 import { inflateRawSync } from 'node:zlib';
 import { InvalidInputError } from '../../util/errors.ts';
-import { buildDataset, implicitVrCallback, malformed } from './build-dataset-tree.ts';
-import type { DatasetEncoding, DicomDataset } from './dicom-dataset.ts';
+import type { DicomDataset } from './dicom-dataset.ts';
 import { findElement, stringValue } from './dicom-dataset.ts';
-import { dicomParser, parserErrorMessage } from './dicom-parser-api.ts';
-import type { ParserDataSet } from './dicom-parser-api.ts';
-import { Tags, formatTag, tagGroup } from './dicom-tag.ts';
+import { malformed, parseDataset, parseFileMeta } from './parse-dataset.ts';
+import { Tags } from './dicom-tag.ts';
 import {
   EXPLICIT_VR_BIG_ENDIAN, EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN,
   datasetEncodingOf, isDeflated, isSupportedTransferSyntax,
 } from './transfer-syntax.ts';
-import { VALUE_REPRESENTATIONS, allowedVrs } from './value-representation.ts';
+import { VALUE_REPRESENTATIONS } from './value-representation.ts';
 
 /** Why a file could not be read: not DICOM at all, broken, or valid but outside what we support. */
 export type DicomReadErrorCode = 'not-dicom' | 'malformed' | 'unsupported';
@@ -79,7 +77,8 @@ function failure(error: unknown, located: Located): DicomReadFailure {
   if (located.rawTransferSyntax) {
     return { ok: false, code: 'not-dicom', reason: 'no DICM prefix, and the bytes do not parse as a DICOM data set' };
   }
-  return { ok: false, code: 'malformed', reason: `cannot parse the data set (${parserErrorMessage(error)})` };
+  // The parser throws only InvalidInputError; anything else is a bug, reported without content.
+  return { ok: false, code: 'malformed', reason: `cannot parse the data set (${error instanceof Error ? error.name : 'unknown error'})` };
 }
 
 function locate(bytes: Buffer): Located | null {
@@ -119,20 +118,7 @@ function sniffBareDataset(bytes: Buffer): string | null {
 
 function readPart10(located: Located): DicomReadResult {
   const { buffer } = located;
-  let header: ParserDataSet & { position: number };
-  try {
-    header = dicomParser.readPart10Header(buffer);
-  } catch (error) {
-    throw malformed(`cannot read the File Meta Information (${parserErrorMessage(error)})`, 132);
-  }
-  if (header.warnings.length > 0) throw malformed('the File Meta Information is truncated', 132);
-  // dicom-parser reads the meta until a tag above (0002,FFFF), so an (illegal, odd) group 0001
-  // element that follows it is taken as meta; the meta ends with its last group 0002 element.
-  const metaElements = Object.fromEntries(
-    Object.entries(header.elements).filter(([, el]) => el.tag.startsWith('x0002')),
-  );
-  const metaEnd = Math.max(132, ...Object.values(metaElements).map((el) => el.dataOffset + el.length));
-  const { dataset: meta } = buildDataset({ bytes: buffer }, metaElements, 'explicit-le', 132, metaEnd, 0, false);
+  const { meta, end: metaEnd } = parseFileMeta(buffer, 132);
   const warnings = [...located.warnings, ...checkMetaGroupLength(meta, metaEnd)];
 
   if (meta.elements.length === 0) throw malformed('the File Meta Information is empty or truncated', 132);
@@ -148,14 +134,14 @@ function readPart10(located: Located): DicomReadResult {
     bodyStart = 0;
     located.delta = Number.NaN; // offsets inside an inflated stream mean nothing in the file
   }
-  const dataset = readBody(body, bodyStart, datasetEncodingOf(transferSyntax));
+  const dataset = parseDataset(body, datasetEncodingOf(transferSyntax), bodyStart, body.length);
   const isDicomdir = stringValue(meta, Tags.MediaStorageSOPClassUID) === MEDIA_STORAGE_DIRECTORY_STORAGE
     || findElement(dataset, Tags.DirectoryRecordSequence) !== undefined;
   return { ok: true, meta, dataset, transferSyntax, isDicomdir, warnings };
 }
 
 function readBareDataset(located: Located, transferSyntax: string): DicomReadResult {
-  const dataset = readBody(located.buffer, 0, datasetEncodingOf(transferSyntax));
+  const dataset = parseDataset(located.buffer, datasetEncodingOf(transferSyntax), 0, located.buffer.length);
   const isDicomdir = findElement(dataset, Tags.DirectoryRecordSequence) !== undefined;
   return { ok: true, meta: null, dataset, transferSyntax, isDicomdir, warnings: located.warnings };
 }
@@ -175,54 +161,5 @@ function inflate(deflated: Buffer): Buffer {
   } catch (error) {
     const tooLarge = error instanceof RangeError || (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
     throw malformed(tooLarge ? 'the deflated data set inflates beyond the size limit' : 'the deflated data set is corrupt or truncated');
-  }
-}
-
-function readBody(bytes: Buffer, start: number, encoding: DatasetEncoding): DicomDataset {
-  if (start >= bytes.length) throw malformed('the file has no data set after the File Meta Information', start);
-  const parser = encoding === 'explicit-be' ? dicomParser.bigEndianByteArrayParser : dicomParser.littleEndianByteArrayParser;
-  const stream = new dicomParser.ByteStream(parser, bytes, start);
-  const parsed = new dicomParser.DataSet(parser, bytes, {});
-  parsed.warnings = stream.warnings;
-  try {
-    if (encoding === 'implicit-le') {
-      dicomParser.parseDicomDataSetImplicit(parsed, stream, bytes.length, { vrCallback: implicitVrCallback });
-    } else {
-      dicomParser.parseDicomDataSetExplicit(parsed, stream, bytes.length, {});
-    }
-  } catch (error) {
-    throw malformed(`cannot parse the data set (${parserErrorMessage(error)})`, stream.position);
-  }
-  if (parsed.warnings.length > 0) throw malformed(describeParserWarning(parsed.warnings[0]!), stream.position);
-  const { dataset } = buildDataset({ bytes }, parsed.elements, encoding, start, bytes.length, 0, false);
-  for (const element of dataset.elements) {
-    if (tagGroup(element.tag) === 0x0002) {
-      throw malformed(`File Meta Information attribute ${formatTag(element.tag)} inside the data set (PS3.10 7.1)`, element.start);
-    }
-  }
-  checkDeclaredVrs(dataset);
-  return dataset;
-}
-
-function describeParserWarning(warning: string): string {
-  if (/pixel data/i.test(warning)) return 'encapsulated Pixel Data is truncated or has no Sequence Delimitation Item';
-  if (/eof/i.test(warning)) return 'the data ends inside a sequence of undefined length (missing delimiter)';
-  return 'the data set is malformed';
-}
-
-/**
- * PS3.5 6.2: an explicit VR must be the one PS3.6 gives the attribute, or UN. A different VR
- * means the value cannot be interpreted (the fuzz corpus's "VR mismatch" cases), so we refuse
- * rather than guess; private and unknown tags accept any VR.
- */
-function checkDeclaredVrs(dataset: DicomDataset): void {
-  for (const element of dataset.elements) {
-    if (element.explicitVr && element.vr !== 'UN') {
-      const allowed = allowedVrs(element.tag);
-      if (allowed && !allowed.includes(element.vr)) {
-        throw malformed(`${formatTag(element.tag)} is encoded with VR ${element.vr}, PS3.6 says ${allowed.join(' or ')}`, element.start);
-      }
-    }
-    for (const item of element.items ?? []) checkDeclaredVrs(item.dataset);
   }
 }
