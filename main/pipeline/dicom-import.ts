@@ -37,6 +37,11 @@ export interface DicomImportServices {
 
 /** Larger files are refused: de-identification holds a file and its copy in memory. */
 export const MAX_DICOM_FILE_BYTES = 2 * 1024 ** 3 - 1;
+/**
+ * Files handed to the workers while the job is still being classified (prefetch). Their results
+ * are small; the bound keeps what a cancelled job has to clean up small too.
+ */
+const MAX_PREFETCHED = 256;
 /** Files per transaction: a commit per file would dominate for thousands of small instances. */
 const FILES_PER_TRANSACTION = 64;
 const HELD_BACK = 'DICOM held back for review';
@@ -58,6 +63,8 @@ export class DicomImporter {
   /** SOP Instance UID → file SHA-256 of instances stored by this job (not yet visible to reads). */
   private readonly storedThisJob = new Map<string, string>();
   private readonly patientsThisJob = new Set<string>();
+  /** Files already handed to the workers by `prefetch`, by path, until `importFiles` takes them. */
+  private readonly prefetched = new Map<string, { fingerprint: string; result: Promise<DicomDeidResult | null> }>();
   private unmappedIssuer = 0;
   private uncommitted = 0;
   private started = false;
@@ -67,6 +74,23 @@ export class DicomImporter {
     compilePolicy(s.run.options);
     this.threads = Math.max(1, s.run.threads ?? defaultDicomThreads());
     this.pool = new DicomDeidPool({ secret: s.secret, options: s.run.options, mrnSystems: s.run.mrnSystems, dataDir: s.run.dataDir }, this.threads);
+  }
+
+  /**
+   * Starts de-identifying a DICOM file before `importFiles` is called with it (up to a bound): the
+   * worker writes its de-identified copy, and the row is written when `importFiles` reaches it.
+   * Files already imported unchanged are left for `importFiles` to skip.
+   */
+  prefetch(file: InputFile): void {
+    if (this.prefetched.size >= MAX_PREFETCHED || this.prefetched.has(file.path)) return;
+    const fingerprint = this.fingerprintOf(file);
+    if (this.s.sink.isFileCompleted(fingerprint)) return;
+    this.prefetched.set(file.path, { fingerprint, result: this.pool.run(file.path, MAX_DICOM_FILE_BYTES).catch(() => null) });
+  }
+
+  /** The same key as FHIR files (import-run.ts): path, size and mtime, never stored in clear. */
+  private fingerprintOf(file: InputFile): string {
+    return opaqueKey(this.s.key, 'source-file', `${file.path}|${file.bytes}|${file.mtimeMs}`);
   }
 
   /** Imports the files, several at a time; files already imported unchanged are skipped. */
@@ -84,8 +108,15 @@ export class DicomImporter {
     for (const { file, tally } of files) {
       if (this.s.signal.aborted) break;
       tally.kind = 'dicom';
-      // The same key as FHIR files (import-run.ts): path, size and mtime, never stored in clear.
-      const fingerprint = opaqueKey(this.s.key, 'source-file', `${file.path}|${file.bytes}|${file.mtimeMs}`);
+      const early = this.prefetched.get(file.path);
+      if (early) {
+        this.prefetched.delete(file.path);
+        tally.state = 'running';
+        ahead.push({ file, tally, fingerprint: early.fingerprint, result: early.result });
+        if (ahead.length >= limit) await this.take(ahead.shift()!);
+        continue;
+      }
+      const fingerprint = this.fingerprintOf(file);
       if (this.s.sink.isFileCompleted(fingerprint)) {
         tally.state = 'skipped';
         tally.bytesRead = file.bytes;
@@ -115,6 +146,14 @@ export class DicomImporter {
   }
 
   async close(): Promise<void> {
+    // Prefetched files the job never reached (cancelled or failed first) have no rows: their
+    // copies go, unless an identical file was already stored (and is referenced) before.
+    const untaken = [...this.prefetched.values()];
+    this.prefetched.clear();
+    for (const { result } of untaken) {
+      const done = await result;
+      if (done?.outcome === 'ok' && done.created) removeDicomFile(this.s.run.dataDir, done.relativePath);
+    }
     await this.pool.close();
   }
 

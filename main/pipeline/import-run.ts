@@ -42,13 +42,16 @@ export interface ImportRunHooks {
 }
 
 /** Patient files first, so most references resolve on first sight; then the rest in stable order. */
-async function classify(files: InputFile[]): Promise<{ file: InputFile; kind: InputKind }[]> {
+async function classify(files: InputFile[], onDetected: (index: number, kind: InputKind) => void): Promise<{ file: InputFile; kind: InputKind }[]> {
   // Detection reads a few KB per file; sequential awaits cost more than the reads for thousands
   // of small DICOM files, so a few run at a time (the order of `out` stays the files' order).
   const out: { file: InputFile; kind: InputKind }[] = new Array(files.length);
   let next = 0;
   const detect = async () => {
-    for (let i = next++; i < files.length; i = next++) out[i] = { file: files[i]!, kind: await detectInputKind(files[i]!.path) };
+    for (let i = next++; i < files.length; i = next++) {
+      out[i] = { file: files[i]!, kind: await detectInputKind(files[i]!.path) };
+      onDetected(i, out[i]!.kind);
+    }
   };
   await Promise.all(Array.from({ length: Math.min(16, files.length) }, detect));
   const rank = (f: { file: InputFile; kind: InputKind }) =>
@@ -107,16 +110,20 @@ export async function runImport(request: ImportRunRequest, hooks: ImportRunHooks
     const files = await listInputFiles(request.paths);
     files.forEach((f, i) => tallies.push(newTally(i, f.path, f.bytes)));
     progress(true);
-    const ordered = await classify(files);
-    const vcfImporter = request.vcf
-      ? new VcfImporter({ sink, key, options: request.vcf, report, signal: hooks.signal, onStateChange: () => progress(true) })
-      : null;
     const dicomImporter = request.dicom
       ? new DicomImporter({
           sink, key, secret: request.secret, report, signal: hooks.signal, onStateChange: () => progress(),
           // As for FHIR shards, IT can pin the import to one thread on a shared machine.
           run: { ...request.dicom, threads: request.dicom.threads ?? (Number(process.env.DATASPACE_IMPORT_SHARDS) || undefined) },
         })
+      : null;
+    // DICOM files start de-identifying while the rest of the job is still being classified: on a
+    // large folder the worker threads would otherwise wait for the last file to be sniffed.
+    const ordered = await classify(files, (index, kind) => {
+      if (kind === 'dicom' && !hooks.signal.aborted) dicomImporter?.prefetch(files[index]!);
+    });
+    const vcfImporter = request.vcf
+      ? new VcfImporter({ sink, key, options: request.vcf, report, signal: hooks.signal, onStateChange: () => progress(true) })
       : null;
     const dicomFiles: { file: InputFile; tally: FileTally }[] = [];
     const tallyOf = new Map(tallies.map((t) => [t.file, t]));

@@ -262,6 +262,10 @@ test('cancelling a DICOM import stops it; what was stored is complete and nothin
   const written = readdirSync(join(dataDir, 'dicom'), { recursive: true }) as string[];
   assert.ok(!written.some((name) => name.includes('.tmp-')), 'no temporary file left');
   assert.ok(job.files.filter((f) => f.state === 'done').length === rows.length);
+  // Files de-identified ahead of the rows (while the job was still being classified) and never
+  // reached are removed with the job, so nothing on disk lacks its row.
+  const { files, rows: named } = filesAndRows(dataDir);
+  assert.deepEqual(files, named, 'every stored file has its row');
 });
 
 /** Every stored file's name, relative to the data folder, and the file names the rows give. */
