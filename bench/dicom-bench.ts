@@ -5,11 +5,10 @@
 // ratio to gdcmanon (target ≥ 1x) and how many planted markers survive. Both our sides run bundled
 // (esbuild), so no TypeScript loader is measured.
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { benchDicomDeid } from '../main/deid/dicom/bench-dicom.ts';
+import { benchDicomDeid, freshRunDir, removeRunOutputs } from '../main/deid/dicom/bench-dicom.ts';
 
 type BundleEngine = (entry: string) => Promise<{ script: string; workerDir: string }>;
 
@@ -62,14 +61,13 @@ async function benchOneSize(work: string, root: string, benchWorker: string, bun
   for (const [label, threads] of [['pipeline, all cores', ''], ['pipeline, 1 thread', '1']] as const) {
     let best: PipelineRun | null = null;
     for (let round = 0; round < ROUNDS; round++) {
-      const dataDir = join(work, 'dicom-store');
-      rmSync(dataDir, { recursive: true, force: true });
+      // A new data folder per round, all removed after the last round (see freshRunDir).
+      const dataDir = freshRunDir(figures.runsDir, 'pipeline');
       const child = spawnSync(process.execPath, [bundle.script, dataDir, figures.inputDir], {
         cwd: root,
         encoding: 'utf8',
         env: { ...process.env, DATASPACE_WORKER_DIR: bundle.workerDir, ...(threads ? { DATASPACE_IMPORT_SHARDS: threads } : {}) },
       });
-      rmSync(dataDir, { recursive: true, force: true });
       if (child.status !== 0) throw new Error(`DICOM import child failed: ${child.stderr}`);
       const run = JSON.parse(child.stdout.trim().split('\n').pop()!) as PipelineRun;
       if (run.accepted !== files) throw new Error(`DICOM import child accepted ${run.accepted} of ${files} (${run.state})`);
@@ -84,6 +82,7 @@ async function benchOneSize(work: string, root: string, benchWorker: string, bun
       'vs gdcmanon': gdcm ? `${(files / seconds / gdcm.filesPerSecond).toFixed(2)}x` : 'n/a',
     };
   }
+  removeRunOutputs(figures.runsDir);
   rows['deidentifyDicom, 1 thread'] = {
     'files/s': Math.round(figures.ours.filesPerSecond),
     'MB/s': figures.ours.megabytesPerSecond.toFixed(1),

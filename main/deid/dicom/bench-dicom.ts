@@ -35,6 +35,8 @@ export interface DicomBenchFigures {
   files: number;
   /** The generated workload, for further runs (e.g. through the import pipeline). */
   inputDir: string;
+  /** Where timed runs put their outputs (freshRunDir); the caller removes it after its own runs. */
+  runsDir: string;
   inputMegabytes: number;
   templates: number;
   encapsulatedShare: number;
@@ -165,8 +167,8 @@ function figures(tool: string, files: number, inputBytes: number, outputs: numbe
 
 interface BenchDirs {
   input: string;
-  ours: string;
-  gdcm: string;
+  /** Each timed run's output folder is made here (freshRunDir) and removed after the last run. */
+  runs: string;
   marker: string;
 }
 
@@ -185,8 +187,8 @@ function generateWorkload(dirs: BenchDirs, files: number): { templates: number; 
 }
 
 interface BestRuns {
-  ours: { seconds: number; peakRssMb: number | null; run: DirectoryRunFigures };
-  gdcm: { seconds: number; peakRssMb: number | null } | null;
+  ours: { seconds: number; peakRssMb: number | null; run: DirectoryRunFigures; outputs: number };
+  gdcm: { seconds: number; peakRssMb: number | null; outputs: number } | null;
 }
 
 /** How to start our side: `node --import tsx bench-dicom-worker.ts IN OUT` unless a bundle is given. */
@@ -194,22 +196,44 @@ export type OurCommand = (input: string, output: string) => [command: string, ar
 
 const tsxWorker: OurCommand = (input, output) => [process.execPath, ['--import', 'tsx', join(here, 'bench-dicom-worker.ts'), input, output]];
 
+/**
+ * A new, empty output folder for one timed run. Outputs are not deleted between runs: on ext4
+ * without a journal, files created within a minute or more of a large deletion pay for it (the
+ * inode allocator skips every recently freed inode), which once took 28 % of a run. The caller
+ * removes all outputs with `removeRunOutputs` after the last timed run.
+ */
+export function freshRunDir(parent: string, label: string): string {
+  mkdirSync(parent, { recursive: true });
+  for (let n = 1; ; n++) {
+    const dir = join(parent, `${label}-${n}`);
+    try {
+      mkdirSync(dir);
+      return dir;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+}
+
+/** Removes every run's output (see freshRunDir), once nothing is being timed any more. */
+export function removeRunOutputs(parent: string): void {
+  rmSync(parent, { recursive: true, force: true });
+}
+
 /** The machine is shared and noisy: alternate the tools for a few rounds and keep each one's best. */
 async function runRounds(dirs: BenchDirs, cert: string | null, rounds: number, log: (line: string) => void, command: OurCommand): Promise<BestRuns> {
   let ours: BestRuns['ours'] | null = null;
   let gdcm: BestRuns['gdcm'] = null;
   for (let round = 0; round < rounds; round++) {
-    for (const dir of [dirs.ours, dirs.gdcm]) {
-      rmSync(dir, { recursive: true, force: true });
-      mkdirSync(dir);
-    }
-    const ourRun = await timed(...command(dirs.input, dirs.ours));
+    const oursOut = freshRunDir(dirs.runs, 'ours');
+    const gdcmOut = freshRunDir(dirs.runs, 'gdcmanon');
+    const ourRun = await timed(...command(dirs.input, oursOut));
     const run = JSON.parse(ourRun.stdout.trim().split('\n').pop()!) as DirectoryRunFigures;
-    if (!ours || ourRun.seconds < ours.seconds) ours = { seconds: ourRun.seconds, peakRssMb: ourRun.peakRssMb ?? run.maxRssKb / 1024, run };
+    if (!ours || ourRun.seconds < ours.seconds) ours = { seconds: ourRun.seconds, peakRssMb: ourRun.peakRssMb ?? run.maxRssKb / 1024, run, outputs: readdirSync(oursOut).length };
     let gdcmSeconds = '';
     if (cert) {
-      const gdcmRun = await timed('gdcmanon', ['-e', '-c', cert, '--continue', '-r', '-i', dirs.input, '-o', dirs.gdcm]);
-      if (!gdcm || gdcmRun.seconds < gdcm.seconds) gdcm = gdcmRun;
+      const gdcmRun = await timed('gdcmanon', ['-e', '-c', cert, '--continue', '-r', '-i', dirs.input, '-o', gdcmOut]);
+      if (!gdcm || gdcmRun.seconds < gdcm.seconds) gdcm = { ...gdcmRun, outputs: readdirSync(gdcmOut).length };
       gdcmSeconds = `, gdcmanon ${gdcmRun.seconds.toFixed(2)} s`;
     }
     log(`round ${round + 1}/${rounds}: ours ${ourRun.seconds.toFixed(2)} s (${run.processingSeconds.toFixed(2)} s in-process)${gdcmSeconds}`);
@@ -253,7 +277,7 @@ export async function benchDicomDeid(
   opts: { files: number; rounds?: number; log?: (line: string) => void; ourCommand?: OurCommand },
 ): Promise<DicomBenchFigures> {
   const log = opts.log ?? ((line: string) => console.log(line));
-  const dirs: BenchDirs = { input: join(workDir, 'input'), ours: join(workDir, 'ours'), gdcm: join(workDir, 'gdcmanon'), marker: join(workDir, 'marker') };
+  const dirs: BenchDirs = { input: join(workDir, 'input'), runs: join(workDir, 'runs'), marker: join(workDir, 'marker') };
   rmSync(workDir, { recursive: true, force: true });
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
   const workload = generateWorkload(dirs, opts.files);
@@ -265,11 +289,11 @@ export async function benchDicomDeid(
   const best = await runRounds(dirs, cert, Math.max(1, opts.rounds ?? 3), log, opts.ourCommand ?? tsxWorker);
   const { run } = best.ours;
   const ours = {
-    ...figures('dataspace deidentifyDicom', opts.files, inputBytes, readdirSync(dirs.ours).length, best.ours.seconds, best.ours.peakRssMb),
+    ...figures('dataspace deidentifyDicom', opts.files, inputBytes, best.ours.outputs, best.ours.seconds, best.ours.peakRssMb),
     processingSeconds: run.processingSeconds,
     outcomes: run.outcomes,
   };
-  const gdcm = best.gdcm ? figures('gdcmanon -e (GDCM)', opts.files, inputBytes, readdirSync(dirs.gdcm).length, best.gdcm.seconds, best.gdcm.peakRssMb) : null;
+  const gdcm = best.gdcm ? figures('gdcmanon -e (GDCM)', opts.files, inputBytes, best.gdcm.outputs, best.gdcm.seconds, best.gdcm.peakRssMb) : null;
   const speedRatio = gdcm ? ours.filesPerSecond / gdcm.filesPerSecond : null;
   const markers = await markerSurvival(dirs, cert);
 
@@ -283,6 +307,7 @@ export async function benchDicomDeid(
   return {
     files: opts.files,
     inputDir: dirs.input,
+    runsDir: dirs.runs,
     inputMegabytes: inputBytes / 1e6,
     templates: workload.templates,
     encapsulatedShare: workload.encapsulated / opts.files,
