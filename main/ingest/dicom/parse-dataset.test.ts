@@ -14,6 +14,7 @@ import type { InvalidInputError } from '../../util/errors.ts';
 import { readDicom } from './read-dicom.ts';
 import { SHARED_DICOM_DIR, listFilesRecursively } from './shared-test-data.ts';
 import { dictionaryVr } from './value-representation.ts';
+import { elementHeader as header, rawHeader as raw } from './hand-made-elements.ts';
 import { isDeflated } from './transfer-syntax.ts';
 
 interface OracleElement {
@@ -99,24 +100,6 @@ test('every element the reader finds in the shared corpus, dicom-parser finds at
   t.diagnostic(`${files} files, ${elements} elements agree with dicom-parser`);
 });
 
-// Explicit VR Little Endian pieces for hand-made data sets.
-function header(group: number, element: number, vr: string, length: number): Buffer {
-  const long = ['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 'UN', 'UR', 'UT', 'UV'].includes(vr);
-  const b = Buffer.alloc(long ? 12 : 8);
-  b.writeUInt16LE(group, 0);
-  b.writeUInt16LE(element, 2);
-  b.write(vr, 4, 'latin1');
-  if (long) b.writeUInt32LE(length >>> 0, 8);
-  else b.writeUInt16LE(length, 6);
-  return b;
-}
-function raw(group: number, element: number, length: number): Buffer {
-  const b = Buffer.alloc(8);
-  b.writeUInt16LE(group, 0);
-  b.writeUInt16LE(element, 2);
-  b.writeUInt32LE(length >>> 0, 4);
-  return b;
-}
 const UNDEFINED = 0xffffffff;
 const uid = Buffer.from('1.2.3.4\0', 'latin1');
 const refUid = Buffer.concat([header(0x0008, 0x1155, 'UI', uid.length), uid]);

@@ -9,28 +9,7 @@ import { readDicom } from './read-dicom.ts';
 import type { DicomReadResult } from './read-dicom.ts';
 import { sharedDicomFile } from './shared-test-data.ts';
 import { summarizeDicom } from './summarize-dicom.ts';
-
-// Tiny Explicit VR Little Endian encoder for hand-made (and deliberately broken) inputs.
-function element(group: number, elementNumber: number, vr: string, value: Buffer | string): Buffer {
-  let body = typeof value === 'string' ? Buffer.from(value, 'latin1') : value;
-  if (body.length % 2 === 1) body = Buffer.concat([body, Buffer.from(vr === 'UI' ? [0] : [0x20])]);
-  const long = ['OB', 'OW', 'SQ', 'UN', 'UT', 'UC', 'UR'].includes(vr);
-  const header = Buffer.alloc(long ? 12 : 8);
-  header.writeUInt16LE(group, 0);
-  header.writeUInt16LE(elementNumber, 2);
-  header.write(vr, 4, 'latin1');
-  if (long) header.writeUInt32LE(body.length, 8);
-  else header.writeUInt16LE(body.length, 6);
-  return Buffer.concat([header, body]);
-}
-
-function raw(group: number, elementNumber: number, length: number): Buffer {
-  const b = Buffer.alloc(8);
-  b.writeUInt16LE(group, 0);
-  b.writeUInt16LE(elementNumber, 2);
-  b.writeUInt32LE(length >>> 0, 4);
-  return b;
-}
+import { element, rawHeader as raw } from './hand-made-elements.ts';
 
 function part10(dataset: Buffer, transferSyntax = '1.2.840.10008.1.2.1'): Buffer {
   const meta = Buffer.concat([
