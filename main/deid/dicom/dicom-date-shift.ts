@@ -20,15 +20,23 @@ function shiftOneDate(value: string, shiftDays: number): string | null {
 
 /** A DA value (possibly multi-valued, or a range "A-B", PS3.5 6.2), or null if any part is not a date. */
 export function shiftDicomDate(value: string, shiftDays: number): string | null {
-  const shifted: string[] = [];
-  for (const single of value.split('\\')) {
-    const parts = single.trim().split('-');
+  // Plain loops: this runs for every date of every file, and closures made it costly to optimise.
+  let shifted = '';
+  const values = value.split('\\');
+  for (let i = 0; i < values.length; i++) {
+    const parts = values[i]!.trim().split('-');
     if (parts.length > 2) return null;
-    const moved = parts.map((part) => shiftOneDate(part.trim(), shiftDays));
-    if (moved.some((part) => part === null)) return null;
-    shifted.push(moved.join('-'));
+    const from = shiftOneDate(parts[0]!.trim(), shiftDays);
+    if (from === null) return null;
+    let moved = from;
+    if (parts.length === 2) {
+      const to = shiftOneDate(parts[1]!.trim(), shiftDays);
+      if (to === null) return null;
+      moved += `-${to}`;
+    }
+    shifted += i === 0 ? moved : `\\${moved}`;
   }
-  return shifted.join('\\');
+  return shifted;
 }
 
 const DATE_TIME = /^(\d{8})((?:\d{2}(?:\d{2}(?:\d{2}(?:\.\d{1,6})?)?)?)?(?:[+-]\d{4})?)$/;
