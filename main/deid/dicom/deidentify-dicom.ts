@@ -23,7 +23,7 @@ import { burnedInAnnotationRisk } from './burned-in-annotation-risk.ts';
 import { DescriptorCleaner } from './clean-descriptor-text.ts';
 import { dicomDateToDay } from './dicom-date-shift.ts';
 import type { DicomDeidOptions } from './dicom-deid-options.ts';
-import { DICOM_BASIC_PROFILE, deidentificationMethodCodes } from './dicom-deid-options.ts';
+import { DICOM_BASIC_PROFILE } from './dicom-deid-options.ts';
 import { compilePolicy } from './dicom-deid-policy.ts';
 import type { CompiledPolicy } from './dicom-deid-policy.ts';
 import { deidentifyDataset } from './deidentify-dataset.ts';
@@ -200,7 +200,7 @@ function summarize(
   const pixels = pixelDataElement(dataset);
   return {
     profile: { name: DICOM_BASIC_PROFILE.name, version: DICOM_BASIC_PROFILE.version },
-    methodCodes: deidentificationMethodCodes(policy.options).map((code) => code.value),
+    methodCodes: [...policy.methodCodes],
     sopClassUid,
     transferSyntax: read.transferSyntax,
     modality: cs(Tags.Modality),

@@ -5,6 +5,7 @@ import type { DicomTag } from '../../ingest/dicom/dicom-tag.ts';
 import { dictionaryVr, isTextVr } from '../../ingest/dicom/value-representation.ts';
 import type { ProfileOption } from './build-profile-table.ts';
 import type { DicomDeidOptions } from './dicom-deid-options.ts';
+import { deidentificationMethodCodes } from './dicom-deid-options.ts';
 import { exactProfileTags, profileRowFor } from './profile-table.ts';
 import type { ProfileTableRow } from './profile-table.ts';
 
@@ -28,6 +29,8 @@ export interface CompiledPolicy {
   vrFor(tag: DicomTag): string | null;
   /** Allowlisted private attributes as `GGGG|creator|EE`. */
   readonly safePrivate: ReadonlySet<string>;
+  /** The CID 7050 code values of the profile and the options applied, in (0012,0064) order. */
+  readonly methodCodes: readonly string[];
 }
 
 const REMOVE: ProfileAction = { kind: 'remove' };
@@ -163,6 +166,7 @@ export function compilePolicy(options: DicomDeidOptions): CompiledPolicy {
       return row ? rowVr(row, tag) : dictionaryVr(tag);
     },
     safePrivate: options.retainSafePrivate ? parseAllowlist(options.safePrivateAllowlist ?? []) : new Set(),
+    methodCodes: Object.freeze(deidentificationMethodCodes(options).map((code) => code.value)),
   };
   compiled.set(cacheKey, policy);
   return policy;
