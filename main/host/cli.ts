@@ -58,6 +58,8 @@ Commands:
 
 Options (every command):
   --data-dir DIR   the data folder (default: the desktop app's, or $DATASPACE_DATA_DIR)
+  --wait SECONDS   if another engine (e.g. the desktop app) has the data folder, wait up to this long
+                   for it instead of exiting at once with 75
   --json           print one JSON object instead of text
   -h, --help       this help
 
@@ -79,6 +81,7 @@ function parse(argv: string[]) {
     allowPositionals: true,
     options: {
       'data-dir': { type: 'string' },
+      wait: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
       'institution-id': { type: 'string' },
@@ -177,6 +180,32 @@ function cliFailure(command: string, error: unknown, json: boolean, io: CliIo): 
   return error instanceof EngineSetupError && error.code === 'data-folder-in-use' ? 75 : 1;
 }
 
+/** A day: a scheduled job that waits longer is better rescheduled. */
+const MAX_WAIT_SECONDS = 86_400;
+
+/**
+ * Opens the engine; while another engine holds the data folder, tries again every second until
+ * `waitSeconds` have passed (saying once that it waits), then gives up with that engine's error.
+ */
+async function openWhenFree(waitSeconds: number, say: (message: string) => void, open: () => Promise<Engine>): Promise<Engine> {
+  const deadline = Date.now() + waitSeconds * 1000;
+  let announced = false;
+  for (;;) {
+    try {
+      return await open();
+    } catch (error) {
+      const busy = error instanceof EngineSetupError && error.code === 'data-folder-in-use';
+      const left = deadline - Date.now();
+      if (!busy || left <= 0) throw error;
+      if (!announced) {
+        announced = true;
+        say(`${error.message} Waiting up to ${waitSeconds} s for it.`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.min(1000, left)));
+    }
+  }
+}
+
 /** Runs one CLI invocation; returns the exit code. */
 export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
   // The consortium's own tools take their own options and need no node data folder.
@@ -203,14 +232,20 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     io.err(`Unknown command "${command}".\n\n${USAGE}`);
     return 2;
   }
+  const waitSeconds = values.wait === undefined ? 0 : Number(values.wait);
+  if (!Number.isFinite(waitSeconds) || waitSeconds < 0 || waitSeconds > MAX_WAIT_SECONDS) {
+    io.err(`--wait takes a number of seconds from 0 to ${MAX_WAIT_SECONDS}.\n\n${USAGE}`);
+    return 2;
+  }
   let engine: Engine | undefined;
   try {
-    engine = await createEngine({
+    const keyProtector = await headlessKeyProtector();
+    engine = await openWhenFree(waitSeconds, (message) => io.err(`dataspace ${command}: ${message}`), () => createEngine({
       dataDir: values['data-dir'] ?? defaultDataDir(),
-      keyProtector: await headlessKeyProtector(),
+      keyProtector,
       institution: { id: values['institution-id'], displayName: values.name },
       actor: 'cli',
-    });
+    }));
     switch (command) {
       case 'init': {
         const status = await engine.getStatus();

@@ -128,9 +128,31 @@ test('one engine per data folder: a second is refused while the first is open, i
   });
   assert.equal(cli.status, 75, cli.stderr);
   assert.match(cli.stderr, new RegExp(`dataspace status: The data folder .* is in use by another DataSpace Node engine \\(desktop, process ${holder.pid}`));
+  // With --wait it waits instead: still 75 if the holder outlasts the wait; when the holder goes
+  // within it, the command runs.
+  const cliArgs = (...extra: string[]) => ['--import', 'tsx', join(REPO_ROOT, 'main/host/cli.ts'), 'status', '--json', '--data-dir', dir.path, ...extra];
+  const cliEnv = { ...process.env, DATASPACE_PASSPHRASE: TEST_PASSPHRASE };
+  const shortWait = spawnSync(process.execPath, cliArgs('--wait', '1'), { cwd: REPO_ROOT, encoding: 'utf8', env: cliEnv });
+  assert.equal(shortWait.status, 75, shortWait.stderr);
+  assert.match(shortWait.stderr, /Waiting up to 1 s for it/);
+  const waiting = spawn(process.execPath, cliArgs('--wait', '120'), { cwd: REPO_ROOT, env: cliEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let waitingOut = '';
+  let waitingErr = '';
+  waiting.stdout.on('data', (d: Buffer) => (waitingOut += d.toString()));
+  const waitingExit = new Promise<number | null>((resolve) => waiting.on('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    waiting.stderr.on('data', (d: Buffer) => {
+      waitingErr += d.toString();
+      if (waitingErr.includes('Waiting up to 120 s')) resolve();
+    });
+    waiting.on('exit', () => reject(new Error(`the waiting CLI ended before the holder did: ${waitingErr}`)));
+  });
 
   holder.kill('SIGKILL');
   assert.equal(await exited, 'SIGKILL');
+  assert.equal(await waitingExit, 0, waitingErr);
+  assert.equal(JSON.parse(waitingOut).status.institution.id, 'test-inst', 'the waiting command ran once the folder was free');
+  assert.equal(spawnSync(process.execPath, cliArgs('--wait', 'soon'), { cwd: REPO_ROOT, encoding: 'utf8', env: cliEnv }).status, 2, 'a --wait that is not a number is a usage error');
   const after = await testEngine(dir.path);
   assert.equal((await after.getStatus()).institution.id, 'test-inst', 'the lock went with the killed process; nothing else was touched');
   await after.close();
