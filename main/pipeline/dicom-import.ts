@@ -4,7 +4,7 @@
 // ingest, deid and store, which know nothing of each other.
 import type { ImportIssue } from '../api/contract.ts';
 import type { DicomDeidOptions } from '../deid/dicom/dicom-deid-options.ts';
-import { DICOM_BASIC_PROFILE } from '../deid/dicom/dicom-deid-options.ts';
+import { DICOM_BASIC_PROFILE, deidentificationMethodCodes } from '../deid/dicom/dicom-deid-options.ts';
 import { compilePolicy } from '../deid/dicom/dicom-deid-policy.ts';
 import type { MrnSystemMapping } from '../deid/dicom/mrn-system-mapping.ts';
 import { opaqueKey, type PseudonymKey } from '../deid/pseudonym-key.ts';
@@ -53,7 +53,7 @@ export function dicomPolicyRecord(options: DicomDeidOptions): { profile: string;
     profile: DICOM_BASIC_PROFILE.name,
     version: DICOM_BASIC_PROFILE.version,
     options,
-    methodCodes: [...compilePolicy(options).methodCodes],
+    methodCodes: deidentificationMethodCodes(options).map((code) => code.value),
   };
 }
 
