@@ -41,13 +41,13 @@ interface Frame {
 }
 
 /**
- * Parses the data set in `bytes[start, end)`. With `body`, group 0002 elements are refused
+ * Parses the data set in `bytes[start, end)`. Group 0002 elements are refused at its top level
  * (PS3.10 7.1: the File Meta Information precedes the data set). Throws InvalidInputError.
  */
-export function parseDataset(bytes: Buffer, encoding: DatasetEncoding, start: number, end: number, body = true): DicomDataset {
+export function parseDataset(bytes: Buffer, encoding: DatasetEncoding, start: number, end: number): DicomDataset {
   if (start >= end) throw malformed('the file has no data set after the File Meta Information', start);
   const parser = new DatasetParser(bytes);
-  const { dataset } = parser.dataset(start, { encoding, limit: end, depth: 0, delimited: false, body });
+  const { dataset } = parser.dataset(start, { encoding, limit: end, depth: 0, delimited: false, body: true });
   return dataset;
 }
 
@@ -107,7 +107,7 @@ class DatasetParser {
   }
 
   dataset(start: number, frame: Frame): { dataset: DicomDataset; end: number } {
-    if (frame.depth > MAX_SEQUENCE_DEPTH) throw malformed(`sequences are nested deeper than ${MAX_SEQUENCE_DEPTH} levels`, start);
+    // Nesting depth is checked where a sequence opens (sequence()), the only way deeper in.
     const be = frame.encoding === 'explicit-be';
     const elements: DicomElement[] = [];
     let cursor = start;
