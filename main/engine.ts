@@ -36,6 +36,7 @@ import type { ConsortiumService, ConsortiumServiceDeps } from './sync/consortium
 import { containsSyntheticData, markSyntheticData } from './store/synthetic-data-mark.ts';
 import { sql } from './store/sql.ts';
 import { EngineSetupError, InvalidInputError } from './util/errors.ts';
+import { tuneV8Tiering } from './util/v8-tiering.ts';
 
 export interface EngineOptions {
   dataDir: string;
@@ -104,6 +105,8 @@ function lazyConsortiumService(deps: ConsortiumServiceDeps) {
 }
 
 export async function createEngine(options: EngineOptions): Promise<Engine> {
+  // Before any worker starts (the writer and the import threads are isolates of this process).
+  tuneV8Tiering();
   const layout = dataFolderLayout(options.dataDir);
   mkdirSync(layout.root, { recursive: true, mode: 0o700 });
   const actor = options.actor ?? 'engine';

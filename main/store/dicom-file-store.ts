@@ -2,10 +2,10 @@
 // `<dataDir>/dicom/<sha256[0..2]>/<sha256>.dcm`. A file is written to a temporary name in the
 // same folder and renamed into place, so a reader (or a crash) never sees a partial file under a
 // final name; a file that is already there with the same size is the same content and is reused.
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 
 const DICOM_FOLDER = 'dicom';
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -21,21 +21,39 @@ export function dicomRelativePath(sha256: string): string {
 const madeFolders = new Set<string>();
 
 /**
+ * Temporary names are unique without a random draw per file: the process (which the abandoned-file
+ * sweep checks is gone), this thread, and a counter. Two threads never share a name.
+ */
+const TEMP_PREFIX = `.tmp-${process.pid}-${threadId.toString(16).padStart(8, '0')}`;
+let tempCounter = 0;
+
+/** `join(dataDir, 'dicom')` for the last data folder stored into: one join per import, not per file. */
+let lastDataDir = '';
+let lastDicomRoot = '';
+function dicomRoot(dataDir: string): string {
+  if (dataDir !== lastDataDir) {
+    lastDicomRoot = join(dataDir, DICOM_FOLDER);
+    lastDataDir = dataDir;
+  }
+  return lastDicomRoot;
+}
+
+/**
  * Stores `bytes` (whose SHA-256 is `sha256`) unless an identical file is already there.
  * Synchronous on purpose: it runs on the de-identification worker threads, where blocking is
  * cheaper than a round trip through libuv's small thread pool for every one of thousands of files.
  */
 export function storeDicomFile(dataDir: string, bytes: Uint8Array, sha256: string): { relativePath: string; created: boolean } {
   const relativePath = dicomRelativePath(sha256);
-  const target = join(dataDir, relativePath);
+  const folder = `${dicomRoot(dataDir)}/${sha256.slice(0, 2)}`;
+  const target = `${folder}/${sha256}.dcm`;
   const existing = statSync(target, { throwIfNoEntry: false });
   if (existing?.isFile() && existing.size === bytes.byteLength) return { relativePath, created: false };
-  const folder = join(dataDir, DICOM_FOLDER, sha256.slice(0, 2));
   if (!madeFolders.has(folder)) {
     mkdirSync(folder, { recursive: true, mode: 0o700 });
     madeFolders.add(folder);
   }
-  const temp = join(folder, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+  const temp = `${folder}/${TEMP_PREFIX}${(++tempCounter).toString(16)}`;
   try {
     writeFileSync(temp, bytes, { mode: 0o600 });
     renameSync(temp, target);
