@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { benchDicomDeid, freshRunDir, removeRunOutputs } from '../main/deid/dicom/bench-dicom.ts';
+import { benchDicomDeid, freshRunDir, removeRunOutputs, settleWrites } from '../main/deid/dicom/bench-dicom.ts';
 
 type BundleEngine = (entry: string) => Promise<{ script: string; workerDir: string }>;
 
@@ -63,6 +63,7 @@ async function benchOneSize(work: string, root: string, benchWorker: string, bun
     for (let round = 0; round < ROUNDS; round++) {
       // A new data folder per round, all removed after the last round (see freshRunDir).
       const dataDir = freshRunDir(figures.runsDir, 'pipeline');
+      settleWrites();
       const child = spawnSync(process.execPath, [bundle.script, dataDir, figures.inputDir], {
         cwd: root,
         encoding: 'utf8',
