@@ -167,7 +167,7 @@ async function startEngine(): Promise<Engine> {
     env: process.env,
   });
   if (!choice.ok) throw new StartupProblem(choice.title, choice.message);
-  return createEngine({ dataDir, keyProtector: choice.protector, actor: 'desktop' });
+  return createEngine({ dataDir, keyProtector: choice.protector, actor: 'desktop', keepImportWorkerReady: true });
 }
 
 function failStartup(error: unknown): void {

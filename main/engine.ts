@@ -17,7 +17,7 @@ import { SAFE_HARBOR_POLICY } from './deid/safe-harbor-policy.ts';
 import { DEFAULT_DICOM_DEID_OPTIONS, type DicomDeidOptions } from './deid/dicom/dicom-deid-options.ts';
 import type { MrnSystemMapping } from './deid/dicom/mrn-system-mapping.ts';
 import { patientPgxAlerts } from './features/pgx/patient-pgx-alerts.ts';
-import { ImportJobs } from './pipeline/import-jobs.ts';
+import { ImportJobs, startIdleImportWorker } from './pipeline/import-jobs.ts';
 import { DEFAULT_SAMPLE_PATIENTS, SampleDataImport } from './pipeline/sample-data-import.ts';
 import { openReadable, openWritable, type ReadableDB, type WritableDB } from './store/database.ts';
 import { lockDataFolder } from './store/data-folder-lock.ts';
@@ -49,6 +49,11 @@ export interface EngineOptions {
   mrnSystems?: Partial<MrnSystemMapping>;
   /** Folder of the bundled models (default: the app's `models/`). */
   modelsDir?: string;
+  /**
+   * Keep an import thread started and idle, so an import begins without waiting for one (for hosts
+   * where importing is likely: the desktop app, the web host, `dataspace import`). Default off.
+   */
+  keepImportWorkerReady?: boolean;
 }
 
 /** The engine: the api contract plus lifecycle and events. */
@@ -113,6 +118,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   // Before anything reads or writes the folder: marking 'running' imports as interrupted below is
   // only right when no other engine can be running one.
   const lock = lockDataFolder(layout.root, actor);
+  // Started first, so the thread loads its code while the key is derived and the store opened.
+  const idleImportWorker = options.keepImportWorkerReady ? startIdleImportWorker() : undefined;
   let opened: WritableDB | undefined;
   let reader: ReadableDB;
   try {
@@ -170,6 +177,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       },
       emit: (type, job) => emit({ type, seq: nextSeq(), job }),
     });
+    if (idleImportWorker) jobs.keepWorkerReady(idleImportWorker);
 
     /** Starts an import job; `dicomIssuers` adds Issuer of Patient ID → MRN system mappings for this job only. */
     const startImportJob = (request: Parameters<DataSpaceApi['startImport']>[0], dicomIssuers: Record<string, string> = {}): string => {
@@ -370,6 +378,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     };
     return engine;
   } catch (error) {
+    void idleImportWorker?.terminate();
     opened?.close();
     lock.release();
     throw error;

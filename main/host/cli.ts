@@ -245,6 +245,8 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
       keyProtector,
       institution: { id: values['institution-id'], displayName: values.name },
       actor: 'cli',
+      // The import thread starts while the engine opens, not after.
+      keepImportWorkerReady: command === 'import',
     }));
     switch (command) {
       case 'init': {

@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
-  engine = await createEngine({ dataDir, keyProtector, actor: 'web' });
+  engine = await createEngine({ dataDir, keyProtector, actor: 'web', keepImportWorkerReady: true });
   host = await startWebHost({ engine, port, staticDir });
   if (stopping) {
     // A signal arrived while we were still starting.

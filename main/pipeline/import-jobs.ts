@@ -12,7 +12,7 @@ import { dicomPolicyRecord, type DicomRunOptions } from './dicom-import.ts';
 import type { ImportRunRequest } from './import-run.ts';
 import type { VcfRunOptions } from './vcf-import.ts';
 
-export type ImportWorkerCommand = { type: 'cancel' };
+export type ImportWorkerCommand = { type: 'start'; request: ImportRunRequest } | { type: 'cancel' };
 export type ImportWorkerMessage =
   | { type: 'progress'; seq: number; job: ImportJobState }
   | { type: 'finished'; seq: number; job: ImportJobState }
@@ -44,12 +44,65 @@ export interface ImportJobOptions {
 /** Keeps finished jobs this long so the UI can fetch their report. */
 const MAX_KEPT_JOBS = 50;
 
+/** A larger young generation: parsing and de-identification allocate short-lived objects by the million. */
+const IMPORT_WORKER_LIMITS = { maxYoungGenerationSizeMb: 32, maxOldGenerationSizeMb: 160 };
+
+/**
+ * Starts an import thread that waits for its job (see `ImportJobs.keepWorkerReady`). It does not
+ * keep the process alive while it waits.
+ */
+export function startIdleImportWorker(): Worker {
+  const worker = startWorker('import-worker', import.meta.url, { resourceLimits: IMPORT_WORKER_LIMITS });
+  worker.unref();
+  return worker;
+}
+
 export class ImportJobs {
   private readonly jobs = new Map<string, Job>();
   /** Every import worker until it exits, including those refreshing features after their result. */
   private readonly workers = new Set<Worker>();
+  /**
+   * An import thread started ahead of the next job (see `keepWorkerReady`): starting one and loading
+   * its code took 90–130 ms of every import before its first file. Not in `workers` until a job
+   * takes it, and it does not keep the process alive.
+   */
+  private spare: Worker | null = null;
+  private keepReady = false;
 
   constructor(private readonly deps: ImportJobsDeps) {}
+
+  /**
+   * Keeps one import thread started and idle from now on, for hosts where an import is the likely
+   * next step (the desktop app, the web host, `dataspace import`). Costs one idle thread's memory.
+   * `started` is one from `startIdleImportWorker`, started earlier (while the engine opened).
+   */
+  keepWorkerReady(started?: Worker): void {
+    this.keepReady = true;
+    this.prepareSpare(started);
+  }
+
+  private prepareSpare(started?: Worker): void {
+    if (!this.keepReady || this.spare) {
+      void started?.terminate();
+      return;
+    }
+    const spare = started ?? startIdleImportWorker();
+    // A spare that fails to start is simply not there: the next job starts its own thread.
+    const lost = () => {
+      if (this.spare === spare) this.spare = null;
+    };
+    spare.once('error', lost);
+    spare.once('exit', lost);
+    this.spare = spare;
+  }
+
+  private takeWorker(): Worker {
+    const spare = this.spare;
+    this.spare = null;
+    if (!spare) return startWorker('import-worker', import.meta.url, { resourceLimits: IMPORT_WORKER_LIMITS });
+    spare.ref();
+    return spare;
+  }
 
   start(paths: string[], options: ImportJobOptions = {}): string {
     const jobId = randomUUID();
@@ -87,11 +140,10 @@ export class ImportJobs {
       skippedByType: {},
       issues: [],
     };
-    // A larger young generation: parsing and de-identification allocate short-lived objects by
-    // the million, and scavenges dominated the import thread's profile.
-    const worker = startWorker('import-worker', import.meta.url, { workerData: request, resourceLimits: { maxYoungGenerationSizeMb: 32, maxOldGenerationSizeMb: 160 } });
+    const worker = this.takeWorker();
     this.workers.add(worker);
     worker.once('exit', () => this.workers.delete(worker));
+    worker.postMessage({ type: 'start', request } satisfies ImportWorkerCommand);
     const job: Job = { state: initial, worker, lastSeq: 0, done: Promise.resolve(initial) };
     job.done = new Promise<ImportJobState>((resolve) => {
       let settled = false;
@@ -101,6 +153,8 @@ export class ImportJobs {
         job.state = state;
         job.worker = null;
         this.afterFinish(state);
+        // The next spare starts once this job is over, not beside it.
+        this.prepareSpare();
         resolve(state);
       };
       const fail = (error: ApiError) => {
@@ -182,6 +236,10 @@ export class ImportJobs {
   }
 
   async cancelAll(): Promise<void> {
+    this.keepReady = false;
+    const spare = this.spare;
+    this.spare = null;
+    if (spare) await spare.terminate();
     const running = [...this.jobs.values()].filter((j) => j.worker);
     for (const job of running) job.worker?.postMessage({ type: 'cancel' } satisfies ImportWorkerCommand);
     await Promise.all(running.map((j) => j.done));

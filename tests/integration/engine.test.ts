@@ -157,3 +157,29 @@ test('one engine per data folder: a second is refused while the first is open, i
   assert.equal((await after.getStatus()).institution.id, 'test-inst', 'the lock went with the killed process; nothing else was touched');
   await after.close();
 });
+
+test('an engine that keeps an import thread ready runs imports on it, one after another, cancels on it, and closes without waiting for the idle thread', async (t) => {
+  const dir = tempDir('engine-ready-worker');
+  t.after(dir.remove);
+  const { writeFileSync } = await import('node:fs');
+  const patients = (prefix: string, count: number) =>
+    Array.from({ length: count }, (_, i) => JSON.stringify({ resourceType: 'Patient', id: `${prefix}${i}`, gender: 'other', identifier: [{ system: 'urn:x', value: `${prefix}-MRN-${i}` }] })).join('\n');
+  const first = join(dir.path, 'first.ndjson');
+  const second = join(dir.path, 'second.ndjson');
+  writeFileSync(first, patients('a', 2));
+  writeFileSync(second, patients('b', 3));
+  const engine = await createEngine({ dataDir: join(dir.path, 'data'), keyProtector: passphraseKeyProtector(TEST_PASSPHRASE, 'test'), actor: 'test', keepImportWorkerReady: true });
+  // The first job takes the thread started with the engine; the second, the one started after the first ended.
+  for (const [input, expected] of [[first, 2], [second, 3]] as const) {
+    const job = await engine.waitForImport((await engine.startImport({ paths: [input] })).jobId);
+    assert.equal(job.state, 'done', JSON.stringify(job.error));
+    assert.equal(job.totals.accepted, expected);
+  }
+  // A cancel sent before the thread has even read its job still ends the job.
+  const { jobId } = await engine.startImport({ paths: [first] });
+  await engine.cancelImport({ jobId });
+  assert.match((await engine.waitForImport(jobId)).state, /^(cancelled|done)$/);
+  const { batches } = await engine.listImportBatches();
+  assert.equal(batches.length, 3);
+  await engine.close();
+});
