@@ -69,7 +69,8 @@ test('each answer belongs to its own file when every worker has files waiting', 
 // exits (as a crash would) on a path ending in "crash" without answering.
 const STAND_IN = `
 import { parentPort } from 'node:worker_threads';
-parentPort.on('message', ({ id, path }) => {
+parentPort.on('message', ({ type, id, path }) => {
+  if (type === 'init') return;
   if (path.endsWith('crash')) process.exit(3);
   parentPort.postMessage({ id, bytesRead: 0, inputSha256: null, outcome: 'rejected', code: 'not-dicom', reason: path, offset: null });
 });`;

@@ -19,11 +19,15 @@ export interface DicomDeidWorkerInit {
 }
 
 export interface DicomDeidRequest {
+  type: 'file';
   id: number;
   path: string;
   /** Larger files (or gzip contents) are refused. */
   maxBytes: number;
 }
+
+/** What a worker is sent: its settings once, first, then files. */
+export type DicomDeidWorkerMessage = { type: 'init'; init: DicomDeidWorkerInit } | DicomDeidRequest;
 
 /** One file's result. `inputSha256` is of the file as read (before any gunzip), only where kept. */
 export type DicomDeidReply = { id: number; bytesRead: number; inputSha256: string | null } & (
@@ -48,6 +52,14 @@ export type DicomDeidResult = DicomDeidReply extends infer R ? (R extends unknow
 /** One worker per core, at most four: the import thread itself mostly waits. */
 export function defaultDicomThreads(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
+}
+
+/** A larger young generation: parsing allocates short-lived objects by the million. */
+const WORKER_OPTIONS: WorkerOptions = { resourceLimits: { maxYoungGenerationSizeMb: 48 } };
+
+/** Starts a de-identification thread that waits for a pool to give it a job's settings. */
+export function startIdleDicomWorker(): Worker {
+  return startWorker('dicom-deid-worker', import.meta.url, WORKER_OPTIONS);
 }
 
 interface Task {
@@ -82,7 +94,12 @@ export class DicomDeidPool {
     private readonly size = defaultDicomThreads(),
     /** Starts one worker; tests put a stand-in here to see how the pool survives a crash. */
     private readonly start: (options: WorkerOptions) => Worker = (options) => startWorker('dicom-deid-worker', import.meta.url, options),
-  ) {}
+    /** Threads already started (startIdleDicomWorker), used before any new one is started. */
+    private readonly ready: Worker[] = [],
+  ) {
+    // Those beyond the pool's size are not needed.
+    for (const extra of ready.splice(size)) void extra.terminate();
+  }
 
   /** De-identifies and stores one file; rejects only when a worker dies on it. */
   run(path: string, maxBytes: number): Promise<DicomDeidResult> {
@@ -102,13 +119,13 @@ export class DicomDeidPool {
       if (!target || target.tasks.length >= TASKS_PER_WORKER) return;
       const task = this.queue.shift()!;
       target.tasks.push(task);
-      target.worker.postMessage({ id: task.id, path: task.path, maxBytes: task.maxBytes } satisfies DicomDeidRequest);
+      target.worker.postMessage({ type: 'file', id: task.id, path: task.path, maxBytes: task.maxBytes } satisfies DicomDeidWorkerMessage);
     }
   }
 
   private spawn(): PoolWorker {
-    // A larger young generation: parsing allocates short-lived objects by the million.
-    const worker = this.start({ workerData: this.init, resourceLimits: { maxYoungGenerationSizeMb: 48 } });
+    const worker = this.ready.shift() ?? this.start(WORKER_OPTIONS);
+    worker.postMessage({ type: 'init', init: this.init } satisfies DicomDeidWorkerMessage);
     const entry: PoolWorker = { worker, tasks: [] };
     this.workers.push(entry);
     worker.on('message', (reply: DicomDeidReply) => {
@@ -142,6 +159,6 @@ export class DicomDeidPool {
   async close(): Promise<void> {
     this.closed = true;
     for (const task of this.queue.splice(0)) task.reject(new Error(POOL_CLOSED));
-    await Promise.all(this.workers.splice(0).map((w) => w.worker.terminate()));
+    await Promise.all([...this.workers.splice(0).map((w) => w.worker.terminate()), ...this.ready.splice(0).map((w) => w.terminate())]);
   }
 }

@@ -4,18 +4,20 @@
 // hands out paths and writes rows. Nothing identifying is ever posted back.
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { gunzipSync } from 'node:zlib';
 import { createPseudonymKey } from '../deid/pseudonym-key.ts';
 import { deidentifyDicom } from '../deid/dicom/deidentify-dicom.ts';
 import { resolveMrnSystem } from '../deid/dicom/mrn-system-mapping.ts';
 import { storeDicomFile } from '../store/dicom-file-store.ts';
-import type { DicomDeidReply, DicomDeidRequest, DicomDeidWorkerInit } from './dicom-deid-pool.ts';
+import type { DicomDeidReply, DicomDeidRequest, DicomDeidWorkerMessage, DicomDeidWorkerInit } from './dicom-deid-pool.ts';
+import type { PseudonymKey } from '../deid/pseudonym-key.ts';
 
 const port = parentPort;
 if (!port) throw new Error('dicom-deid-worker must run in a worker thread');
-const init = workerData as DicomDeidWorkerInit;
-const key = createPseudonymKey(Buffer.from(init.secret));
+// The job's settings arrive as the first message, so a thread can be started before its job exists.
+let init: DicomDeidWorkerInit;
+let key: PseudonymKey;
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -101,7 +103,13 @@ function deidentify(request: DicomDeidRequest): DicomDeidReply {
   };
 }
 
-port.on('message', (request: DicomDeidRequest) => {
+port.on('message', (message: DicomDeidWorkerMessage) => {
+  if (message.type === 'init') {
+    init = message.init;
+    key = createPseudonymKey(Buffer.from(init.secret));
+    return;
+  }
+  const request = message;
   let reply: DicomDeidReply;
   try {
     reply = deidentify(request);

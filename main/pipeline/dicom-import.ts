@@ -14,6 +14,7 @@ import { CancellationError } from '../util/errors.ts';
 import { DicomDeidPool, defaultDicomThreads, type DicomDeidResult } from './dicom-deid-pool.ts';
 import type { FileTally } from './import-progress.ts';
 import type { ImportSink } from './store-sink.ts';
+import type { Worker } from 'node:worker_threads';
 
 /** How the DICOM files of one job are de-identified and linked. */
 export interface DicomRunOptions {
@@ -33,6 +34,8 @@ export interface DicomImportServices {
   report(issue: ImportIssue): void;
   signal: AbortSignal;
   onStateChange(): void;
+  /** De-identification threads already started, used before new ones (dicom-deid-pool.ts). */
+  readyWorkers?: Worker[];
 }
 
 /** Larger files are refused: de-identification holds a file and its copy in memory. */
@@ -73,7 +76,7 @@ export class DicomImporter {
     // Invalid options (a bad safe-private allowlist entry) fail the job before any file is read.
     compilePolicy(s.run.options);
     this.threads = Math.max(1, s.run.threads ?? defaultDicomThreads());
-    this.pool = new DicomDeidPool({ secret: s.secret, options: s.run.options, mrnSystems: s.run.mrnSystems, dataDir: s.run.dataDir }, this.threads);
+    this.pool = new DicomDeidPool({ secret: s.secret, options: s.run.options, mrnSystems: s.run.mrnSystems, dataDir: s.run.dataDir }, this.threads, undefined, s.readyWorkers);
   }
 
   /**

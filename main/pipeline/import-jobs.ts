@@ -52,7 +52,7 @@ const IMPORT_WORKER_LIMITS = { maxYoungGenerationSizeMb: 32, maxOldGenerationSiz
  * keep the process alive while it waits.
  */
 export function startIdleImportWorker(): Worker {
-  const worker = startWorker('import-worker', import.meta.url, { resourceLimits: IMPORT_WORKER_LIMITS });
+  const worker = startWorker('import-worker', import.meta.url, { resourceLimits: IMPORT_WORKER_LIMITS, workerData: { startDicomWorkers: true } });
   worker.unref();
   return worker;
 }

@@ -18,6 +18,7 @@ import { ImportSink } from './store-sink.ts';
 import { VcfImporter, type VcfRunOptions } from './vcf-import.ts';
 import { openWritable } from '../store/database.ts';
 import { refreshIndexAdmissionsInBackground } from '../features/readmission/index-admission-cache.ts';
+import type { Worker } from 'node:worker_threads';
 
 export interface ImportRunRequest {
   databaseFile: string;
@@ -39,6 +40,11 @@ export interface ImportRunHooks {
   onProgress(state: ImportJobState): void;
   /** Minimum interval between progress reports. */
   progressIntervalMs?: number;
+  /**
+   * DICOM de-identification threads started before the job arrived (import-worker.ts); a DICOM
+   * job takes them from this array, and the caller stops whatever is left in it.
+   */
+  readyDicomWorkers?: Worker[];
 }
 
 /** Patient files first, so most references resolve on first sight; then the rest in stable order. */
@@ -110,11 +116,12 @@ export async function runImport(request: ImportRunRequest, hooks: ImportRunHooks
     const files = await listInputFiles(request.paths);
     files.forEach((f, i) => tallies.push(newTally(i, f.path, f.bytes)));
     progress(true);
-    const dicomImporter = request.dicom
+    let dicomImporter = request.dicom
       ? new DicomImporter({
           sink, key, secret: request.secret, report, signal: hooks.signal, onStateChange: () => progress(),
           // As for FHIR shards, IT can pin the import to one thread on a shared machine.
           run: { ...request.dicom, threads: request.dicom.threads ?? (Number(process.env.DATASPACE_IMPORT_SHARDS) || undefined) },
+          readyWorkers: hooks.readyDicomWorkers?.splice(0),
         })
       : null;
     // DICOM files start de-identifying while the rest of the job is still being classified: on a
@@ -122,6 +129,11 @@ export async function runImport(request: ImportRunRequest, hooks: ImportRunHooks
     const ordered = await classify(files, (index, kind) => {
       if (kind === 'dicom' && !hooks.signal.aborted) dicomImporter?.prefetch(files[index]!);
     });
+    if (dicomImporter && !ordered.some((o) => o.kind === 'dicom')) {
+      // No DICOM in this job: threads started ahead for it (readyDicomWorkers) go now.
+      await dicomImporter.close();
+      dicomImporter = null;
+    }
     const vcfImporter = request.vcf
       ? new VcfImporter({ sink, key, options: request.vcf, report, signal: hooks.signal, onStateChange: () => progress(true) })
       : null;

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { createEngine } from '../../main/engine.ts';
 import { passphraseKeyProtector } from '../../main/store/key-protector.ts';
 import { LATEST_SCHEMA_VERSION } from '../../main/store/migrations/index.ts';
+import { syntheticCtInstance, writeInstanceWithDcmjs } from '../../main/deid/dicom/marker-fixture.ts';
 import { REPO_ROOT, tempDir, testEngine, TEST_PASSPHRASE } from './helpers.ts';
 
 test('first run creates the store, the institution profile, an init audit entry and activates the bundled model', async (t) => {
@@ -158,19 +159,20 @@ test('one engine per data folder: a second is refused while the first is open, i
   await after.close();
 });
 
-test('an engine that keeps an import thread ready runs imports on it, one after another, cancels on it, and closes without waiting for the idle thread', async (t) => {
+test('an engine that keeps an import thread ready runs FHIR and DICOM imports on it, one after another, cancels on it, and closes without waiting for the idle thread', async (t) => {
   const dir = tempDir('engine-ready-worker');
   t.after(dir.remove);
   const { writeFileSync } = await import('node:fs');
   const patients = (prefix: string, count: number) =>
     Array.from({ length: count }, (_, i) => JSON.stringify({ resourceType: 'Patient', id: `${prefix}${i}`, gender: 'other', identifier: [{ system: 'urn:x', value: `${prefix}-MRN-${i}` }] })).join('\n');
   const first = join(dir.path, 'first.ndjson');
-  const second = join(dir.path, 'second.ndjson');
+  const second = join(dir.path, 'second.dcm');
   writeFileSync(first, patients('a', 2));
-  writeFileSync(second, patients('b', 3));
+  // The ready import thread has its DICOM threads started too: this job uses them.
+  writeFileSync(second, writeInstanceWithDcmjs(syntheticCtInstance({ '00100020': { vr: 'LO', Value: ['READY-MRN-1'] } })));
   const engine = await createEngine({ dataDir: join(dir.path, 'data'), keyProtector: passphraseKeyProtector(TEST_PASSPHRASE, 'test'), actor: 'test', keepImportWorkerReady: true });
   // The first job takes the thread started with the engine; the second, the one started after the first ended.
-  for (const [input, expected] of [[first, 2], [second, 3]] as const) {
+  for (const [input, expected] of [[first, 2], [second, 1]] as const) {
     const job = await engine.waitForImport((await engine.startImport({ paths: [input] })).jobId);
     assert.equal(job.state, 'done', JSON.stringify(job.error));
     assert.equal(job.totals.accepted, expected);
@@ -181,5 +183,6 @@ test('an engine that keeps an import thread ready runs imports on it, one after 
   assert.match((await engine.waitForImport(jobId)).state, /^(cancelled|done)$/);
   const { batches } = await engine.listImportBatches();
   assert.equal(batches.length, 3);
+  assert.equal((await engine.listImagingStudies({ offset: 0, limit: 10 })).total, 1);
   await engine.close();
 });
