@@ -191,6 +191,13 @@ interface BestRuns {
   gdcm: { seconds: number; peakRssMb: number | null; outputs: number } | null;
 }
 
+/**
+ * More timed runs in every round, right after that round's gdcmanon run (the import pipeline), so
+ * they meet the same state of the shared host as the runs they are compared with. Returns what to
+ * add to the round's log line.
+ */
+export type AfterRound = (round: { inputDir: string; runsDir: string; gdcmanonSeconds: number | null }) => string;
+
 /** How to start our side: `node --import tsx bench-dicom-worker.ts IN OUT` unless a bundle is given. */
 export type OurCommand = (input: string, output: string) => [command: string, args: string[]];
 
@@ -231,7 +238,7 @@ export function removeRunOutputs(parent: string): void {
 }
 
 /** The machine is shared and noisy: alternate the tools for a few rounds and keep each one's best. */
-async function runRounds(dirs: BenchDirs, cert: string | null, rounds: number, log: (line: string) => void, command: OurCommand): Promise<BestRuns> {
+async function runRounds(dirs: BenchDirs, cert: string | null, rounds: number, log: (line: string) => void, command: OurCommand, afterRound?: AfterRound): Promise<BestRuns> {
   let ours: BestRuns['ours'] | null = null;
   let gdcm: BestRuns['gdcm'] = null;
   for (let round = 0; round < rounds; round++) {
@@ -242,13 +249,16 @@ async function runRounds(dirs: BenchDirs, cert: string | null, rounds: number, l
     const run = JSON.parse(ourRun.stdout.trim().split('\n').pop()!) as DirectoryRunFigures;
     if (!ours || ourRun.seconds < ours.seconds) ours = { seconds: ourRun.seconds, peakRssMb: ourRun.peakRssMb ?? run.maxRssKb / 1024, run, outputs: readdirSync(oursOut).length };
     let gdcmSeconds = '';
+    let gdcmanonSeconds: number | null = null;
     if (cert) {
       settleWrites();
       const gdcmRun = await timed('gdcmanon', ['-e', '-c', cert, '--continue', '-r', '-i', dirs.input, '-o', gdcmOut]);
       if (!gdcm || gdcmRun.seconds < gdcm.seconds) gdcm = { ...gdcmRun, outputs: readdirSync(gdcmOut).length };
       gdcmSeconds = `, gdcmanon ${gdcmRun.seconds.toFixed(2)} s`;
+      gdcmanonSeconds = gdcmRun.seconds;
     }
-    log(`round ${round + 1}/${rounds}: ours ${ourRun.seconds.toFixed(2)} s (${run.processingSeconds.toFixed(2)} s in-process)${gdcmSeconds}`);
+    const more = afterRound ? `, ${afterRound({ inputDir: dirs.input, runsDir: dirs.runs, gdcmanonSeconds })}` : '';
+    log(`round ${round + 1}/${rounds}: ours ${ourRun.seconds.toFixed(2)} s (${run.processingSeconds.toFixed(2)} s in-process)${gdcmSeconds}${more}`);
   }
   return { ours: ours!, gdcm };
 }
@@ -286,7 +296,7 @@ async function markerSurvival(dirs: BenchDirs, cert: string | null): Promise<Dic
  */
 export async function benchDicomDeid(
   workDir: string,
-  opts: { files: number; rounds?: number; log?: (line: string) => void; ourCommand?: OurCommand },
+  opts: { files: number; rounds?: number; log?: (line: string) => void; ourCommand?: OurCommand; afterRound?: AfterRound },
 ): Promise<DicomBenchFigures> {
   const log = opts.log ?? ((line: string) => console.log(line));
   const dirs: BenchDirs = { input: join(workDir, 'input'), runs: join(workDir, 'runs'), marker: join(workDir, 'marker') };
@@ -298,7 +308,7 @@ export async function benchDicomDeid(
 
   const cert = gdcmanonAvailable() ? selfSignedCertificate(workDir) : null;
   if (!cert) log('gdcmanon: not installed, comparison skipped');
-  const best = await runRounds(dirs, cert, Math.max(1, opts.rounds ?? 3), log, opts.ourCommand ?? tsxWorker);
+  const best = await runRounds(dirs, cert, Math.max(1, opts.rounds ?? 3), log, opts.ourCommand ?? tsxWorker, opts.afterRound);
   const { run } = best.ours;
   const ours = {
     ...figures('dataspace deidentifyDicom', opts.files, inputBytes, best.ours.outputs, best.ours.seconds, best.ours.peakRssMb),
