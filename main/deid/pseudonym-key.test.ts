@@ -29,6 +29,20 @@ test('DICOM UIDs map to 2.25 decimals of at most 64 characters, consistently', (
   assert.equal(uid, deidentifiedUid(key, '1.2.840.113619.2.55.3.604688119.868.1234567890.123\0'));
 });
 
+test('remembered UID mappings never cross keys and survive the memory being cleared', () => {
+  const uid = '1.2.826.0.1.3680043.10.999.3.42';
+  // Fresh keys with the same secret: the answer is a function of the secret, not of the object.
+  const expected = deidentifiedUid(createPseudonymKey(Buffer.alloc(32, 9)), uid);
+  const other = createPseudonymKey(randomBytes(32));
+  const fresh = createPseudonymKey(Buffer.alloc(32, 9));
+  assert.equal(deidentifiedUid(fresh, uid), expected);
+  assert.notEqual(deidentifiedUid(other, uid), expected, 'another key, another UID, even just after');
+  // More distinct UIDs than are remembered: the first is computed again, with the same result.
+  for (let i = 0; i < 5000; i++) deidentifiedUid(fresh, `1.2.3.${i}`);
+  assert.equal(deidentifiedUid(fresh, uid), expected);
+  assert.equal(deidentifiedUid(fresh, `${uid}\0`), expected);
+});
+
 test('epochDay reads the date as written and round-trips to DICOM DA', () => {
   assert.equal(epochDay('1970-01-02'), 1);
   assert.equal(epochDay('2019-03-04T23:30:00-05:00'), epochDay('2019-03-04'));

@@ -49,11 +49,26 @@ export function dateShiftDays(key: PseudonymKey, pseudonym: string): number {
  * source UID maps to the same new UID in every import of this institution.
  */
 export function deidentifiedUid(key: PseudonymKey, uid: string): string {
+  let memo = recentUids.get(key);
+  if (!memo) recentUids.set(key, (memo = new Map()));
+  const known = memo.get(uid);
+  if (known !== undefined) return known;
   const bytes = key.hmac('dicom-uid', uid.replace(/\0/g, '').trim()).subarray(0, 16);
   // PS3.5 B.2: the UUID-derived integer; clear the top bit so the value stays within 39 digits.
   bytes[0] = bytes[0]! & 0x7f;
-  return `2.25.${BigInt(`0x${bytes.toString('hex')}`).toString(10)}`;
+  const mapped = `2.25.${BigInt(`0x${bytes.toString('hex')}`).toString(10)}`;
+  if (memo.size >= MAX_RECENT_UIDS) memo.clear();
+  memo.set(uid, mapped);
+  return mapped;
 }
+
+/**
+ * UIDs mapped lately, per key: a study's, series' and frame of reference's UIDs recur in every one
+ * of their files, and each file's own UIDs are asked for again for its summary and file meta. The
+ * mapping is a pure function of key and UID, so a remembered answer is the same answer.
+ */
+const recentUids = new WeakMap<PseudonymKey, Map<string, string>>();
+const MAX_RECENT_UIDS = 4096;
 
 const MS_PER_DAY = 86_400_000;
 
