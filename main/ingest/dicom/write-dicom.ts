@@ -130,19 +130,26 @@ function writeSequence(
   for (const chunk of content.chunks) sink.push(chunk);
 }
 
+// Headers are small slices of Node's shared buffer pool (allocUnsafe), not buffers of their own:
+// every byte of each is written below.
 function elementHeader(tag: DicomTag, vr: string, length: number, encoding: DatasetEncoding): Buffer {
   const bigEndian = encoding === 'explicit-be';
   if (encoding === 'implicit-le') {
-    const header = Buffer.alloc(8);
+    const header = Buffer.allocUnsafe(8);
     writeTag(header, tag, false);
     header.writeUInt32LE(length, 4);
     return header;
   }
   const long = hasLongExplicitHeader(vr);
-  const header = Buffer.alloc(long ? 12 : 8);
+  const header = Buffer.allocUnsafe(long ? 12 : 8);
   writeTag(header, tag, bigEndian);
-  header.write(vr, 4, 'latin1');
+  // VRs are two ASCII letters (value-representation.ts).
+  header[4] = vr.charCodeAt(0);
+  header[5] = vr.charCodeAt(1);
   if (long) {
+    // PS3.5 7.1.2: two reserved bytes, zero.
+    header[6] = 0;
+    header[7] = 0;
     if (bigEndian) header.writeUInt32BE(length, 8);
     else header.writeUInt32LE(length, 8);
   } else if (bigEndian) {
@@ -156,7 +163,7 @@ function elementHeader(tag: DicomTag, vr: string, length: number, encoding: Data
 /** Items and delimiters have no VR in any transfer syntax (PS3.5 7.5). */
 function itemHeader(tag: DicomTag, length: number, encoding: DatasetEncoding): Buffer {
   const bigEndian = encoding === 'explicit-be';
-  const header = Buffer.alloc(8);
+  const header = Buffer.allocUnsafe(8);
   writeTag(header, tag, bigEndian);
   if (bigEndian) header.writeUInt32BE(length, 4);
   else header.writeUInt32LE(length, 4);
