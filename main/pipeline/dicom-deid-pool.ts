@@ -94,7 +94,7 @@ export class DicomDeidPool {
     private readonly size = defaultDicomThreads(),
     /** Starts one worker; tests put a stand-in here to see how the pool survives a crash. */
     private readonly start: (options: WorkerOptions) => Worker = (options) => startWorker('dicom-deid-worker', import.meta.url, options),
-    /** Threads already started (startIdleDicomWorker), used before any new one is started. */
+    /** Threads already started (startIdleDicomWorker), taken out of this array before any new one is started. */
     private readonly ready: Worker[] = [],
   ) {
     // Those beyond the pool's size are not needed.

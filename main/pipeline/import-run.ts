@@ -42,7 +42,7 @@ export interface ImportRunHooks {
   progressIntervalMs?: number;
   /**
    * DICOM de-identification threads started before the job arrived (import-worker.ts); a DICOM
-   * job takes them from this array, and the caller stops whatever is left in it.
+   * job takes them out of this array, and the caller stops whatever is left in it at the end.
    */
   readyDicomWorkers?: Worker[];
 }
@@ -121,7 +121,8 @@ export async function runImport(request: ImportRunRequest, hooks: ImportRunHooks
           sink, key, secret: request.secret, report, signal: hooks.signal, onStateChange: () => progress(),
           // As for FHIR shards, IT can pin the import to one thread on a shared machine.
           run: { ...request.dicom, threads: request.dicom.threads ?? (Number(process.env.DATASPACE_IMPORT_SHARDS) || undefined) },
-          readyWorkers: hooks.readyDicomWorkers?.splice(0),
+          // The pool takes them out of this array as it uses them; if the options are refused first, the caller stops them.
+          readyWorkers: hooks.readyDicomWorkers,
         })
       : null;
     // DICOM files start de-identifying while the rest of the job is still being classified: on a

@@ -177,12 +177,17 @@ test('an engine that keeps an import thread ready runs FHIR and DICOM imports on
     assert.equal(job.state, 'done', JSON.stringify(job.error));
     assert.equal(job.totals.accepted, expected);
   }
+  // Options refused before any file is read: the job fails with the reason, and the DICOM threads
+  // started ahead for it are stopped with its thread (close below would wait for them otherwise).
+  const refused = await engine.waitForImport((await engine.startImport({ paths: [second], dicom: { retainSafePrivate: true, safePrivateAllowlist: ['(0008,"EVEN",10)'] } })).jobId);
+  assert.equal(refused.state, 'failed');
   // A cancel sent before the thread has even read its job still ends the job.
   const { jobId } = await engine.startImport({ paths: [first] });
   await engine.cancelImport({ jobId });
   assert.match((await engine.waitForImport(jobId)).state, /^(cancelled|done)$/);
+  await engine.settleImports();
   const { batches } = await engine.listImportBatches();
-  assert.equal(batches.length, 3);
+  assert.equal(batches.length, 4);
   assert.equal((await engine.listImagingStudies({ offset: 0, limit: 10 })).total, 1);
   await engine.close();
 });
