@@ -235,6 +235,7 @@ export class ImportJobs {
     await Promise.all([...this.workers].map((worker) => new Promise<void>((resolve) => (this.workers.has(worker) ? worker.once('exit', () => resolve()) : resolve()))));
   }
 
+  /** For engine close: stops the ready thread for good, then cancels every job and waits for its thread. */
   async cancelAll(): Promise<void> {
     this.keepReady = false;
     const spare = this.spare;
