@@ -118,7 +118,8 @@ async function benchOneSize(work: string, root: string, benchWorker: string, bun
   console.table(rows);
   if (roundRatios.length > 0) {
     const sorted = [...roundRatios].sort((a, b) => a - b);
-    const median = sorted[Math.floor(sorted.length / 2)]!;
+    const middle = sorted.length >> 1;
+    const median = sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
     console.log(`pipeline, all cores, against gdcmanon in the same round: ${roundRatios.map((r) => `${r.toFixed(2)}x`).join(', ')} (median ${median.toFixed(2)}x)`);
   }
   const m = figures.markers;

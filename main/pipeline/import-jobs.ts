@@ -52,9 +52,14 @@ const IMPORT_WORKER_LIMITS = { maxYoungGenerationSizeMb: 32, maxOldGenerationSiz
  * keep the process alive while it waits.
  */
 export function startIdleImportWorker(): Worker {
-  const worker = startWorker('import-worker', import.meta.url, { resourceLimits: IMPORT_WORKER_LIMITS, workerData: { startDicomWorkers: true } });
+  const worker = startImportWorker(true);
   worker.unref();
   return worker;
+}
+
+/** `ahead`: started before its job, so it also starts the DICOM threads a job would (import-worker.ts). */
+function startImportWorker(ahead: boolean): Worker {
+  return startWorker('import-worker', import.meta.url, { resourceLimits: IMPORT_WORKER_LIMITS, workerData: { startDicomWorkers: ahead } });
 }
 
 export class ImportJobs {
@@ -99,7 +104,7 @@ export class ImportJobs {
   private takeWorker(): Worker {
     const spare = this.spare;
     this.spare = null;
-    if (!spare) return startWorker('import-worker', import.meta.url, { resourceLimits: IMPORT_WORKER_LIMITS });
+    if (!spare) return startImportWorker(false);
     spare.ref();
     return spare;
   }
